@@ -1,0 +1,69 @@
+//! A small, blocking client for the [Freddy API](https://api.aitronos.com) by Aitronos.
+//!
+//! No async runtime, four run-time dependencies (`ureq`, `serde`, `serde_json`, `zeroize`), an
+//! API key that is checked before anything is sent and never shows up in logs or errors, and a
+//! typed [`Error`] branch for every way a call can fail.
+//!
+//! ```no_run
+//! use freddy::{Error, FreddyClient};
+//!
+//! // FREDDY_API_KEY=ak_... (and optionally FREDDY_BASE_URL)
+//! let client = FreddyClient::from_env()?;
+//!
+//! match client.authenticated_get("models") {
+//!     Ok(data) => println!("{data}"),
+//!     Err(Error::Unauthorized(e)) => eprintln!("Authentication failed. Check your API key. ({e})"),
+//!     Err(Error::Forbidden(e)) => eprintln!("Permission denied. Check your account permissions. ({e})"),
+//!     Err(Error::RateLimited(e)) => eprintln!("Slow down: retry after {:?}", e.retry_after()),
+//!     Err(other) => eprintln!("Unexpected error: {other}"),
+//! }
+//! println!("rate limit: {:?}", client.rate_limit());
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! # The pieces
+//! - [`FreddyClient`]: `Clone + Send + Sync`; clones share one connection pool, one key and the
+//!   last seen [`RateLimit`]. Built by [`FreddyClient::new`], [`FreddyClient::from_env`] or
+//!   [`FreddyClient::builder`] (base URL, timeouts, retries, body limits, user agent).
+//! - [`FreddyClient::authenticated_get`] and its typed siblings [`get`](FreddyClient::get),
+//!   [`post`](FreddyClient::post), [`patch`](FreddyClient::patch) and
+//!   [`delete`](FreddyClient::delete): `{base_url}/v1/{endpoint}`, JSON in and out.
+//! - [`ApiKey`]: `ak_` + 39 or 40 ASCII letters and digits, redacted in `Debug`, zeroized on drop.
+//! - [`Error`]: `Unauthorized` (401), `Forbidden` (403), `RateLimited` (429) and `Api` (any
+//!   other status) carry the API's error envelope as an [`ApiError`]; the other branches say
+//!   what failed before or around the exchange.
+//!
+//! # Retries
+//! Up to [`max_retries`](ClientBuilder::max_retries) (default 2), only where repeating cannot
+//! do a thing twice:
+//!
+//! | failure | GET, DELETE | POST, PATCH |
+//! |---|---|---|
+//! | 429 | retry | retry |
+//! | 408, 500, 502, 503, 504 | retry | never (it may have been processed) |
+//! | connection refused, host not found, resolve or connect timeout (nothing was sent) | retry | retry |
+//! | any other timeout or I/O error | retry | never |
+//!
+//! The wait is `Retry-After` when present, else `X-RateLimit-Reset` on a 429, else exponential
+//! backoff from 0.5 s with ±25 % jitter. A wait over 60 s is not slept: the error comes back at
+//! once with [`ApiError::retry_after`] set, so the caller decides.
+//!
+//! # Where the key goes
+//! Only in the `X-API-Key` header, only to the base URL's origin (scheme, host and port).
+//! Redirects are followed by the client itself, and only within that origin; any other is
+//! [`Error::Redirect`] and nothing is sent there. An endpoint that could leave `/v1/` (`..`,
+//! `//`, an absolute URL, encoded slashes) is [`Error::InvalidEndpoint`]. Plain http is refused
+//! except to loopback hosts. Environment proxies (`HTTPS_PROXY`, `ALL_PROXY`, `HTTP_PROXY`,
+//! `NO_PROXY`) are honoured as ureq reads them; loopback traffic never goes to a proxy.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod error;
+mod key;
+mod rate_limit;
+
+pub use client::{ClientBuilder, FreddyClient, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use error::{ApiError, DecodeError, Error, TransportError};
+pub use key::{ApiKey, KeyError};
+pub use rate_limit::RateLimit;

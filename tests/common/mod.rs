@@ -1,0 +1,52 @@
+//! Shared by the integration tests: the one source of fake keys, and a client for a local server.
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::time::Duration;
+
+use freddy::FreddyClient;
+
+/// A fake key of the documented 42-character shape. `n` picks one of many distinct keys; no two
+/// share an 8-character run, so a leak of one is never mistaken for another.
+pub fn fake_key(n: u32) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ (u64::from(n) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let secret: String = (0..39)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect();
+    format!("ak_{secret}")
+}
+
+/// The key most tests use.
+pub fn key() -> String {
+    fake_key(0)
+}
+
+/// A client pointed at a local server, with short timeouts and no retries unless a test asks.
+pub fn client(base_url: &str) -> FreddyClient {
+    builder(base_url).build().expect("a valid test client")
+}
+
+/// The builder behind [`client`], for tests that change a setting.
+pub fn builder(base_url: &str) -> freddy::ClientBuilder {
+    FreddyClient::builder()
+        .api_key(key())
+        .base_url(base_url)
+        .timeout(Duration::from_secs(5))
+        .max_retries(0)
+}
+
+/// Every 8-character window of the key's secret part that appears in `text`.
+pub fn leaked_windows(key: &str, text: &str) -> Vec<String> {
+    let secret = &key.as_bytes()[3..];
+    secret
+        .windows(8)
+        .filter_map(|w| std::str::from_utf8(w).ok())
+        .filter(|w| text.contains(w))
+        .map(str::to_owned)
+        .collect()
+}
