@@ -223,6 +223,11 @@ pub(crate) fn read_api_error(response: Response<Body>, key: &ApiKey) -> ApiError
 /// Reads a success body of at most `limit` bytes and parses it as `T`; an empty body is JSON
 /// `null` (so `Value::Null`, `()` or `None`).
 pub(crate) fn read_json<T: DeserializeOwned>(response: Response<Body>, limit: u64, key: &ApiKey) -> Result<T, Error> {
+    parse_json(&read_body(response, limit, key)?)
+}
+
+/// Reads a success body of at most `limit` bytes, refusing early on a larger `Content-Length`.
+pub(crate) fn read_body(response: Response<Body>, limit: u64, key: &ApiKey) -> Result<Vec<u8>, Error> {
     let declared = response
         .headers()
         .get(CONTENT_LENGTH)
@@ -230,16 +235,21 @@ pub(crate) fn read_json<T: DeserializeOwned>(response: Response<Body>, limit: u6
     if declared.is_some_and(|len| len > limit) {
         return Err(Error::ResponseTooLarge { limit });
     }
-    let bytes = response
+    response
         .into_body()
         .into_with_config()
         .limit(limit)
         .read_to_vec()
-        .map_err(|e| classify(e, key).error)?;
+        .map_err(|e| classify(e, key).error)
+}
+
+/// Parses a body as `T`; an empty (or all-whitespace) body is JSON `null`.
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let decode = |e: serde_json::Error| Error::Decode(DecodeError::from_json(&e));
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return T::deserialize(serde_json::Value::Null).map_err(|e| Error::Decode(DecodeError::from_json(&e)));
+        return T::deserialize(serde_json::Value::Null).map_err(decode);
     }
-    serde_json::from_slice(&bytes).map_err(|e| Error::Decode(DecodeError::from_json(&e)))
+    serde_json::from_slice(bytes).map_err(decode)
 }
 
 #[cfg(test)]
