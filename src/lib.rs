@@ -32,6 +32,10 @@
 //! - [`Error`]: `Unauthorized` (401), `Forbidden` (403), `RateLimited` (429) and `Api` (any
 //!   other status) carry the API's error envelope as an [`ApiError`]; the other branches say
 //!   what failed before or around the exchange.
+//! - The key's life: [`FreddyClient::set_api_key`] swaps the key of a running client (rotation
+//!   without a restart), [`api_keys`] manages an organisation's keys, [`usage`] reads usage and
+//!   spending limits, and [`doctor`] runs the documentation's troubleshooting checklist (also
+//!   the `freddy-doctor` program).
 //!
 //! # Retries
 //! Up to [`max_retries`](ClientBuilder::max_retries) (default 2), only where repeating cannot
@@ -58,10 +62,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod api_keys;
 mod client;
+pub mod doctor;
 mod error;
 mod key;
 mod rate_limit;
+pub mod usage;
+mod wire;
 
 pub use client::{ClientBuilder, FreddyClient, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::{ApiError, DecodeError, Error, TransportError};

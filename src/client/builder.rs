@@ -139,7 +139,8 @@ impl ClientBuilder {
     }
 
     /// When on, a call made while the last seen `X-RateLimit-Remaining` is 0 waits for the
-    /// window to reset (if that is within 60 s) instead of collecting a 429.
+    /// window to reset (if that is within 60 s) instead of collecting a 429. Since
+    /// `X-RateLimit-Reset` counts whole seconds, the wait lasts until that second is over.
     pub fn pace_requests(mut self, on: bool) -> Self {
         self.settings.pace_requests = on;
         self
@@ -153,10 +154,19 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client. Nothing is sent.
     pub fn build(self) -> Result<FreddyClient, Error> {
-        let key = self.key.ok_or(Error::MissingApiKey)?.map_err(Error::InvalidApiKey)?;
+        let key = self
+            .key
+            .ok_or(Error::MissingApiKey)?
+            .map_err(Error::InvalidApiKey)?;
         let base = BaseUrl::parse(&self.base_url)?;
-        if self.user_agent.chars().any(|c| c.is_control() || !c.is_ascii()) {
-            return Err(Error::InvalidRequest("the user agent must be printable ASCII".to_owned()));
+        if self
+            .user_agent
+            .chars()
+            .any(|c| c.is_control() || !c.is_ascii())
+        {
+            return Err(Error::InvalidRequest(
+                "the user agent must be printable ASCII".to_owned(),
+            ));
         }
         let mut config = Config::builder()
             .http_status_as_error(false)

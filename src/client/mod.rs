@@ -7,7 +7,7 @@ pub(crate) mod url;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::{Method, Response};
 use serde::de::DeserializeOwned;
@@ -90,7 +90,9 @@ impl FreddyClient {
         if raw.trim().is_empty() {
             return Err(Error::MissingApiKey);
         }
-        let key: ApiKey = raw.parse().map_err(|e| env_error(KEY_VAR, Error::InvalidApiKey(e)))?;
+        let key: ApiKey = raw
+            .parse()
+            .map_err(|e| env_error(KEY_VAR, Error::InvalidApiKey(e)))?;
         let mut builder = FreddyClient::builder().key(key);
         match std::env::var(URL_VAR) {
             Ok(url) if !url.trim().is_empty() => {
@@ -99,7 +101,10 @@ impl FreddyClient {
             }
             Ok(_) | Err(std::env::VarError::NotPresent) => {}
             Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(env_error(URL_VAR, Error::InvalidBaseUrl("it is not valid Unicode".to_owned())));
+                return Err(env_error(
+                    URL_VAR,
+                    Error::InvalidBaseUrl("it is not valid Unicode".to_owned()),
+                ));
             }
         }
         builder.build()
@@ -137,7 +142,11 @@ impl FreddyClient {
     }
 
     /// POST `body` as JSON and parse the JSON answer as `T`.
-    pub fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, endpoint: &str, body: &B) -> Result<T, Error> {
+    pub fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &B,
+    ) -> Result<T, Error> {
         self.call(Method::POST, endpoint, Some(to_json(body)?))
     }
 
@@ -147,12 +156,20 @@ impl FreddyClient {
     }
 
     /// PATCH `body` as JSON and parse the JSON answer as `T`.
-    pub fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(&self, endpoint: &str, body: &B) -> Result<T, Error> {
+    pub fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &B,
+    ) -> Result<T, Error> {
         self.call(Method::PATCH, endpoint, Some(to_json(body)?))
     }
 
     /// PUT `body` as JSON and parse the JSON answer as `T`.
-    pub fn put<B: Serialize + ?Sized, T: DeserializeOwned>(&self, endpoint: &str, body: &B) -> Result<T, Error> {
+    pub fn put<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &B,
+    ) -> Result<T, Error> {
         self.call(Method::PUT, endpoint, Some(to_json(body)?))
     }
 
@@ -163,7 +180,11 @@ impl FreddyClient {
 
     /// The rate limit reported by the latest response that carried the headers, from any clone.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        *self.inner.rate_limit.lock().unwrap_or_else(PoisonError::into_inner)
+        *self
+            .inner
+            .rate_limit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -171,25 +192,43 @@ impl FreddyClient {
         self.inner.base.as_str()
     }
 
-    /// Replaces the key for every clone, from their next request on.
+    /// Replaces the key for every clone, from their next call on: a key rotation without a
+    /// restart (see `examples/rotate_key.rs`).
     ///
-    /// A request already under way finishes with the key it started with; the old key's bytes
-    /// are zeroized when its last use ends. No lock is held during I/O.
+    /// A call already under way, its retries and redirects included, finishes with the key it
+    /// started with; the old key's bytes are zeroized when its last use ends. The lock is held
+    /// only to swap the handle, never during I/O.
     pub fn set_api_key(&self, key: ApiKey) {
-        let old = std::mem::replace(&mut *self.inner.key.write().unwrap_or_else(PoisonError::into_inner), key);
+        let old = std::mem::replace(
+            &mut *self
+                .inner
+                .key
+                .write()
+                .unwrap_or_else(PoisonError::into_inner),
+            key,
+        );
         drop(old); // outside the lock: wiping is the last holder's job, not ours to wait on
     }
 
     /// The key requests currently use (a shared handle, not a copy of the bytes).
     pub fn api_key(&self) -> ApiKey {
-        self.inner.key.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.inner
+            .key
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub(crate) fn settings(&self) -> &Settings {
         &self.inner.settings
     }
 
-    fn call<T: DeserializeOwned>(&self, method: Method, endpoint: &str, body: Option<Vec<u8>>) -> Result<T, Error> {
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        endpoint: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, Error> {
         let (response, key) = self.execute(method, endpoint, body.as_deref(), false)?;
         transport::read_json(response, self.inner.settings.max_response_bytes, &key)
     }
@@ -207,30 +246,37 @@ impl FreddyClient {
         let settings = &self.inner.settings;
         let idle = stream.then(|| settings.stream_idle_timeout.unwrap_or(settings.timeout));
         let mut attempt = 0;
+        // Taken once, after the first pacing wait: retries and redirects keep the key the call
+        // started with, and a key swapped in meanwhile applies from the next call on.
+        let mut started_with: Option<ApiKey> = None;
         loop {
             self.pace();
-            let key = self.api_key();
+            let key = started_with.get_or_insert_with(|| self.api_key()).clone();
             let exchange = Exchange {
                 method: method.clone(),
                 url: url.clone(),
                 body,
                 stream_idle_timeout: idle,
             };
-            let (error, retryable) = match transport::send(&self.inner.agent, &self.inner.base, &key, exchange) {
-                Ok(response) => {
-                    self.note_rate_limit(&response);
-                    let status = response.status().as_u16();
-                    if response.status().is_success() {
-                        return Ok((response, key));
+            let (error, retryable) =
+                match transport::send(&self.inner.agent, &self.inner.base, &key, exchange) {
+                    Ok(response) => {
+                        self.note_rate_limit(&response);
+                        let status = response.status().as_u16();
+                        if response.status().is_success() {
+                            return Ok((response, key));
+                        }
+                        let api = transport::read_api_error(response, &key);
+                        (
+                            Error::from_status(api),
+                            retry::status_is_retryable(status, &method),
+                        )
                     }
-                    let api = transport::read_api_error(response, &key);
-                    (Error::from_status(api), retry::status_is_retryable(status, &method))
-                }
-                Err(Failure { error, sent }) => {
-                    let retryable = retry::failure_is_retryable(&error, sent, &method);
-                    (error, retryable)
-                }
-            };
+                    Err(Failure { error, sent }) => {
+                        let retryable = retry::failure_is_retryable(&error, sent, &method);
+                        (error, retryable)
+                    }
+                };
             if !retryable || attempt >= settings.max_retries {
                 return Err(error);
             }
@@ -245,20 +291,34 @@ impl FreddyClient {
 
     fn note_rate_limit(&self, response: &Response<Body>) {
         if let Some(limit) = RateLimit::from_headers(response.headers()) {
-            *self.inner.rate_limit.lock().unwrap_or_else(PoisonError::into_inner) = Some(limit);
+            *self
+                .inner
+                .rate_limit
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(limit);
         }
     }
 
     /// With pacing on, waits out an exhausted window instead of collecting a 429.
+    ///
+    /// `X-RateLimit-Reset` is in whole seconds and servers round either way, so the window may
+    /// end anywhere within that second: the wait lasts until the second is over.
     fn pace(&self) {
+        const RESET_SECOND: Duration = Duration::from_secs(1);
         if !self.inner.settings.pace_requests {
             return;
         }
-        if let Some(limit) = self.rate_limit().filter(|l| l.remaining == 0) {
-            let wait = limit.reset_in();
-            if !wait.is_zero() && wait <= MAX_WAIT {
-                std::thread::sleep(wait);
-            }
+        let Some(limit) = self.rate_limit().filter(|l| l.remaining == 0) else {
+            return;
+        };
+        let Some(over) = limit.reset_at().and_then(|at| at.checked_add(RESET_SECOND)) else {
+            return;
+        };
+        let wait = over
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO);
+        if !wait.is_zero() && wait <= MAX_WAIT + RESET_SECOND {
+            std::thread::sleep(wait);
         }
     }
 }
@@ -270,7 +330,8 @@ const _: fn() = || {
 };
 
 fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
+    serde_json::to_vec(body)
+        .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
 }
 
 impl fmt::Debug for FreddyClient {
