@@ -76,9 +76,10 @@ impl Error {
     /// The HTTP status behind this error, when the API answered (or redirected).
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Unauthorized(e) | Error::Forbidden(e) | Error::RateLimited(e) | Error::Api(e) => {
-                Some(e.status())
-            }
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::RateLimited(e)
+            | Error::Api(e) => Some(e.status()),
             Error::Redirect { status } => Some(*status),
             Error::Env { source, .. } => source.status(),
             _ => None,
@@ -88,7 +89,10 @@ impl Error {
     /// The API's error details, for the four branches that carry them.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::Unauthorized(e) | Error::Forbidden(e) | Error::RateLimited(e) | Error::Api(e) => Some(e),
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::RateLimited(e)
+            | Error::Api(e) => Some(e),
             _ => None,
         }
     }
@@ -162,8 +166,14 @@ impl std::error::Error for Error {
 /// "details", "trace_id", "timestamp"}}`. Any other body (HTML from a proxy, truncated JSON,
 /// `error` as a plain string, nothing at all) still gives an `ApiError` with the status, the code
 /// `HTTP_<status>` and a short excerpt of the body as the message.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApiError {
+    // Boxed so that `Result<_, Error>` stays small on the success path.
+    inner: Box<Fields>,
+}
+
+#[derive(Debug, Clone)]
+struct Fields {
     status: u16,
     code: String,
     message: String,
@@ -179,53 +189,62 @@ pub struct ApiError {
 impl ApiError {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
-        self.status
+        self.inner.status
     }
 
     /// The API's error code (`INVALID_API_KEY`, …), or `HTTP_<status>` when the body had none.
     pub fn code(&self) -> &str {
-        &self.code
+        &self.inner.code
     }
 
     /// The human-readable message.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// The API's technical message (`system_message`), when given.
     pub fn system_message(&self) -> Option<&str> {
-        self.system_message.as_deref()
+        self.inner.system_message.as_deref()
     }
 
     /// The error class (`type`, such as `client_error`), when given.
     pub fn error_type(&self) -> Option<&str> {
-        self.error_type.as_deref()
+        self.inner.error_type.as_deref()
     }
 
     /// The `details` object, when given.
     pub fn details(&self) -> Option<&Value> {
-        self.details.as_ref()
+        self.inner.details.as_ref()
     }
 
     /// The trace id to quote to support, from the body or an `X-Trace-Id`/`X-Request-Id` header.
     pub fn trace_id(&self) -> Option<&str> {
-        self.trace_id.as_deref()
+        self.inner.trace_id.as_deref()
     }
 
     /// When the server saw the error, as it wrote it (ISO 8601 in the documentation).
     pub fn timestamp(&self) -> Option<&str> {
-        self.timestamp.as_deref()
+        self.inner.timestamp.as_deref()
     }
 
     /// The rate-limit headers that came with the error.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        self.rate_limit
+        self.inner.rate_limit
     }
 
     /// How long the server asked to wait: `Retry-After` (seconds or HTTP date), or on a 429
     /// without it, the time until `X-RateLimit-Reset`.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.inner.retry_after
+    }
+
+    /// The documentation's advice for the two authentication failures.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self.inner.status {
+            401 => Some("Authentication failed. Check your API key."),
+            403 => Some("Permission denied. Check your account permissions."),
+            _ => None,
+        }
     }
 
     /// Reads an error answer. `body` holds at most [`MAX_ERROR_BODY`] bytes; `truncated` says
@@ -238,9 +257,12 @@ impl ApiError {
         scrub: Scrubber<'_>,
     ) -> ApiError {
         let rate_limit = RateLimit::from_headers(headers);
-        let retry_after = rate_limit::retry_after(headers)
-            .or_else(|| (status == 429).then(|| rate_limit.map(|r| r.reset_in())).flatten());
-        let mut api = ApiError {
+        let retry_after = rate_limit::retry_after(headers).or_else(|| {
+            (status == 429)
+                .then(|| rate_limit.map(|r| r.reset_in()))
+                .flatten()
+        });
+        let mut api = Fields {
             status,
             code: String::new(),
             message: String::new(),
@@ -272,9 +294,13 @@ impl ApiError {
         if api.message.is_empty() {
             api.message = excerpt(body, truncated).unwrap_or_else(|| reason(status).to_owned());
         }
-        api.scrubbed(scrub)
+        ApiError {
+            inner: Box::new(api.scrubbed(scrub)),
+        }
     }
+}
 
+impl Fields {
     fn read_envelope(&mut self, top: &serde_json::Map<String, Value>) {
         match top.get("error") {
             Some(Value::Object(error)) => {
@@ -296,7 +322,9 @@ impl ApiError {
         }
         if self.message.is_empty() {
             match (top.get("message"), top.get("detail")) {
-                (Some(Value::String(m)), _) | (_, Some(Value::String(m))) => self.message = m.clone(),
+                (Some(Value::String(m)), _) | (_, Some(Value::String(m))) => {
+                    self.message = m.clone()
+                }
                 (_, Some(detail @ (Value::Array(_) | Value::Object(_)))) => {
                     self.message = first_validation_message(detail).unwrap_or_default();
                     self.details = Some(detail.clone());
@@ -305,14 +333,17 @@ impl ApiError {
             }
         }
         if self.trace_id.is_none() {
-            self.trace_id = top.get("trace_id").and_then(Value::as_str).map(str::to_owned);
+            self.trace_id = top
+                .get("trace_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
         }
     }
 
-    fn scrubbed(self, scrub: Scrubber<'_>) -> ApiError {
+    fn scrubbed(self, scrub: Scrubber<'_>) -> Fields {
         let s = |text: String| scrub.scrub(&text);
         let o = |text: Option<String>| text.map(|t| scrub.scrub(&t));
-        ApiError {
+        Fields {
             code: s(self.code),
             message: s(self.message),
             system_message: o(self.system_message),
@@ -321,15 +352,6 @@ impl ApiError {
             trace_id: o(self.trace_id),
             timestamp: o(self.timestamp),
             ..self
-        }
-    }
-
-    /// The documentation's advice for the two authentication failures.
-    pub fn hint(&self) -> Option<&'static str> {
-        match self.status {
-            401 => Some("Authentication failed. Check your API key."),
-            403 => Some("Permission denied. Check your account permissions."),
-            _ => None,
         }
     }
 }
@@ -368,17 +390,39 @@ fn reason(status: u16) -> &'static str {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} {}: {}", self.status, self.code, self.message)?;
-        if let Some(trace) = &self.trace_id {
+        write!(
+            f,
+            "HTTP {} {}: {}",
+            self.inner.status, self.inner.code, self.inner.message
+        )?;
+        if let Some(trace) = &self.inner.trace_id {
             write!(f, " (trace id {trace})")?;
         }
-        if let Some(wait) = self.retry_after {
+        if let Some(wait) = self.inner.retry_after {
             write!(f, " (retry after {:.1} s)", wait.as_secs_f64())?;
         }
         if let Some(hint) = self.hint() {
             write!(f, ". {hint}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("ApiError")
+            .field("status", &inner.status)
+            .field("code", &inner.code)
+            .field("message", &inner.message)
+            .field("system_message", &inner.system_message)
+            .field("error_type", &inner.error_type)
+            .field("details", &inner.details)
+            .field("trace_id", &inner.trace_id)
+            .field("timestamp", &inner.timestamp)
+            .field("rate_limit", &inner.rate_limit)
+            .field("retry_after", &inner.retry_after)
+            .finish()
     }
 }
 
@@ -411,7 +455,11 @@ pub(crate) enum TransportKind {
 }
 
 impl TransportError {
-    pub(crate) fn new(kind: TransportKind, source: ureq::Error, scrub: Scrubber<'_>) -> TransportError {
+    pub(crate) fn new(
+        kind: TransportKind,
+        source: ureq::Error,
+        scrub: Scrubber<'_>,
+    ) -> TransportError {
         let leaks = {
             let mut chain = String::new();
             let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&source);
@@ -430,7 +478,10 @@ impl TransportError {
     /// Whether the connection itself could not be made (refused, or the host did not resolve),
     /// which proves the request was never sent.
     pub fn is_connect(&self) -> bool {
-        matches!(self.kind, TransportKind::Refused | TransportKind::HostNotFound)
+        matches!(
+            self.kind,
+            TransportKind::Refused | TransportKind::HostNotFound
+        )
     }
 
     /// Whether trying again later may succeed (not for TLS or protocol failures).
@@ -492,7 +543,10 @@ impl DecodeError {
                 // Field names come from our own types, so this one message is safe to keep.
                 let text = err.to_string();
                 match text.strip_prefix("missing field ") {
-                    Some(rest) => format!("missing field {}", rest.split(" at line").next().unwrap_or(rest)),
+                    Some(rest) => format!(
+                        "missing field {}",
+                        rest.split(" at line").next().unwrap_or(rest)
+                    ),
                     None => format!("JSON of an unexpected shape (at {at})"),
                 }
             }
@@ -514,7 +568,13 @@ mod tests {
     use super::*;
 
     fn parse(status: u16, body: &str) -> ApiError {
-        ApiError::from_response(status, &HeaderMap::new(), body.as_bytes(), false, Scrubber::none())
+        ApiError::from_response(
+            status,
+            &HeaderMap::new(),
+            body.as_bytes(),
+            false,
+            Scrubber::none(),
+        )
     }
 
     #[test]
@@ -525,7 +585,10 @@ mod tests {
 
     #[test]
     fn fastapi_detail_lists_give_the_first_message() {
-        let e = parse(422, r#"{"detail": [{"loc": ["body"], "msg": "field required", "type": "missing"}]}"#);
+        let e = parse(
+            422,
+            r#"{"detail": [{"loc": ["body"], "msg": "field required", "type": "missing"}]}"#,
+        );
         assert_eq!(e.message(), "field required");
         assert!(e.details().is_some());
     }

@@ -100,7 +100,8 @@ impl ApiKey {
     fn from_checked(key: &str) -> ApiKey {
         // `to_vec` allocates exactly `len` bytes, so `into_boxed_slice` keeps the same buffer:
         // no stray copy is left behind by a reallocation.
-        let owned: Zeroizing<Box<[u8]>> = Zeroizing::new(key.as_bytes().to_vec().into_boxed_slice());
+        let owned: Zeroizing<Box<[u8]>> =
+            Zeroizing::new(key.as_bytes().to_vec().into_boxed_slice());
         let mut header = HeaderValue::from_maybe_shared(Bytes::from_owner(owned))
             .expect("checked keys hold only visible ASCII");
         header.set_sensitive(true);
@@ -115,7 +116,11 @@ fn check_shape(key: &str) -> Result<(), KeyError> {
     if !key.starts_with(PREFIX) {
         return Err(KeyError::MissingPrefix);
     }
-    if let Some(position) = key.chars().skip(PREFIX.len()).position(|c| !c.is_ascii_alphanumeric()) {
+    if let Some(position) = key
+        .chars()
+        .skip(PREFIX.len())
+        .position(|c| !c.is_ascii_alphanumeric())
+    {
         return Err(KeyError::BadCharacter {
             position: position + PREFIX.len(),
         });
@@ -242,7 +247,9 @@ impl<'k> Scrubber<'k> {
         }
         match value {
             Value::String(s) => Value::String(self.scrub(&s)),
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.scrub_json(v)).collect()),
+            Value::Array(items) => {
+                Value::Array(items.into_iter().map(|v| self.scrub_json(v)).collect())
+            }
             Value::Object(map) => Value::Object(
                 map.into_iter()
                     .map(|(k, v)| (self.scrub(&k), self.scrub_json(v)))
@@ -281,7 +288,10 @@ mod tests {
         let text = format!("bad key {DOC_KEY} and part 90abcdef1 end");
         let out = s.scrub(&text);
         assert!(!s.leaks(&out), "{out}");
-        assert!(out.starts_with("bad key ak_[REDACTED] and part [REDACTED] end"), "{out}");
+        assert!(
+            out.starts_with("bad key ak_[REDACTED] and part [REDACTED] end"),
+            "{out}"
+        );
         assert_eq!(s.scrub("nothing here"), "nothing here");
     }
 

@@ -67,3 +67,8 @@ pub use client::{ClientBuilder, FreddyClient, DEFAULT_BASE_URL, DEFAULT_USER_AGE
 pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use key::{ApiKey, KeyError};
 pub use rate_limit::RateLimit;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

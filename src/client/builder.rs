@@ -153,10 +153,19 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client. Nothing is sent.
     pub fn build(self) -> Result<FreddyClient, Error> {
-        let key = self.key.ok_or(Error::MissingApiKey)?.map_err(Error::InvalidApiKey)?;
+        let key = self
+            .key
+            .ok_or(Error::MissingApiKey)?
+            .map_err(Error::InvalidApiKey)?;
         let base = BaseUrl::parse(&self.base_url)?;
-        if self.user_agent.chars().any(|c| c.is_control() || !c.is_ascii()) {
-            return Err(Error::InvalidRequest("the user agent must be printable ASCII".to_owned()));
+        if self
+            .user_agent
+            .chars()
+            .any(|c| c.is_control() || !c.is_ascii())
+        {
+            return Err(Error::InvalidRequest(
+                "the user agent must be printable ASCII".to_owned(),
+            ));
         }
         let mut config = Config::builder()
             .http_status_as_error(false)

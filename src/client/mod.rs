@@ -90,7 +90,9 @@ impl FreddyClient {
         if raw.trim().is_empty() {
             return Err(Error::MissingApiKey);
         }
-        let key: ApiKey = raw.parse().map_err(|e| env_error(KEY_VAR, Error::InvalidApiKey(e)))?;
+        let key: ApiKey = raw
+            .parse()
+            .map_err(|e| env_error(KEY_VAR, Error::InvalidApiKey(e)))?;
         let mut builder = FreddyClient::builder().key(key);
         match std::env::var(URL_VAR) {
             Ok(url) if !url.trim().is_empty() => {
@@ -99,7 +101,10 @@ impl FreddyClient {
             }
             Ok(_) | Err(std::env::VarError::NotPresent) => {}
             Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(env_error(URL_VAR, Error::InvalidBaseUrl("it is not valid Unicode".to_owned())));
+                return Err(env_error(
+                    URL_VAR,
+                    Error::InvalidBaseUrl("it is not valid Unicode".to_owned()),
+                ));
             }
         }
         builder.build()
@@ -137,7 +142,11 @@ impl FreddyClient {
     }
 
     /// POST `body` as JSON and parse the JSON answer as `T`.
-    pub fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, endpoint: &str, body: &B) -> Result<T, Error> {
+    pub fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &B,
+    ) -> Result<T, Error> {
         self.call(Method::POST, endpoint, Some(to_json(body)?))
     }
 
@@ -147,12 +156,20 @@ impl FreddyClient {
     }
 
     /// PATCH `body` as JSON and parse the JSON answer as `T`.
-    pub fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(&self, endpoint: &str, body: &B) -> Result<T, Error> {
+    pub fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &B,
+    ) -> Result<T, Error> {
         self.call(Method::PATCH, endpoint, Some(to_json(body)?))
     }
 
     /// PUT `body` as JSON and parse the JSON answer as `T`.
-    pub fn put<B: Serialize + ?Sized, T: DeserializeOwned>(&self, endpoint: &str, body: &B) -> Result<T, Error> {
+    pub fn put<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &B,
+    ) -> Result<T, Error> {
         self.call(Method::PUT, endpoint, Some(to_json(body)?))
     }
 
@@ -163,7 +180,11 @@ impl FreddyClient {
 
     /// The rate limit reported by the latest response that carried the headers, from any clone.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        *self.inner.rate_limit.lock().unwrap_or_else(PoisonError::into_inner)
+        *self
+            .inner
+            .rate_limit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -176,20 +197,36 @@ impl FreddyClient {
     /// A request already under way finishes with the key it started with; the old key's bytes
     /// are zeroized when its last use ends. No lock is held during I/O.
     pub fn set_api_key(&self, key: ApiKey) {
-        let old = std::mem::replace(&mut *self.inner.key.write().unwrap_or_else(PoisonError::into_inner), key);
+        let old = std::mem::replace(
+            &mut *self
+                .inner
+                .key
+                .write()
+                .unwrap_or_else(PoisonError::into_inner),
+            key,
+        );
         drop(old); // outside the lock: wiping is the last holder's job, not ours to wait on
     }
 
     /// The key requests currently use (a shared handle, not a copy of the bytes).
     pub fn api_key(&self) -> ApiKey {
-        self.inner.key.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.inner
+            .key
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub(crate) fn settings(&self) -> &Settings {
         &self.inner.settings
     }
 
-    fn call<T: DeserializeOwned>(&self, method: Method, endpoint: &str, body: Option<Vec<u8>>) -> Result<T, Error> {
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        endpoint: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, Error> {
         let (response, key) = self.execute(method, endpoint, body.as_deref(), false)?;
         transport::read_json(response, self.inner.settings.max_response_bytes, &key)
     }
@@ -216,21 +253,25 @@ impl FreddyClient {
                 body,
                 stream_idle_timeout: idle,
             };
-            let (error, retryable) = match transport::send(&self.inner.agent, &self.inner.base, &key, exchange) {
-                Ok(response) => {
-                    self.note_rate_limit(&response);
-                    let status = response.status().as_u16();
-                    if response.status().is_success() {
-                        return Ok((response, key));
+            let (error, retryable) =
+                match transport::send(&self.inner.agent, &self.inner.base, &key, exchange) {
+                    Ok(response) => {
+                        self.note_rate_limit(&response);
+                        let status = response.status().as_u16();
+                        if response.status().is_success() {
+                            return Ok((response, key));
+                        }
+                        let api = transport::read_api_error(response, &key);
+                        (
+                            Error::from_status(api),
+                            retry::status_is_retryable(status, &method),
+                        )
                     }
-                    let api = transport::read_api_error(response, &key);
-                    (Error::from_status(api), retry::status_is_retryable(status, &method))
-                }
-                Err(Failure { error, sent }) => {
-                    let retryable = retry::failure_is_retryable(&error, sent, &method);
-                    (error, retryable)
-                }
-            };
+                    Err(Failure { error, sent }) => {
+                        let retryable = retry::failure_is_retryable(&error, sent, &method);
+                        (error, retryable)
+                    }
+                };
             if !retryable || attempt >= settings.max_retries {
                 return Err(error);
             }
@@ -245,7 +286,11 @@ impl FreddyClient {
 
     fn note_rate_limit(&self, response: &Response<Body>) {
         if let Some(limit) = RateLimit::from_headers(response.headers()) {
-            *self.inner.rate_limit.lock().unwrap_or_else(PoisonError::into_inner) = Some(limit);
+            *self
+                .inner
+                .rate_limit
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(limit);
         }
     }
 
@@ -270,7 +315,8 @@ const _: fn() = || {
 };
 
 fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
+    serde_json::to_vec(body)
+        .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
 }
 
 impl fmt::Debug for FreddyClient {

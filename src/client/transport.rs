@@ -60,7 +60,11 @@ pub(crate) fn send(
         if !matches!(status, 301 | 302 | 303 | 307 | 308) {
             return Ok(response);
         }
-        let Some(location) = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()) else {
+        let Some(location) = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|l| l.to_str().ok())
+        else {
             return Ok(response); // a 3xx that names no target is the API's answer
         };
         let refused = Failure {
@@ -71,23 +75,38 @@ pub(crate) fn send(
         let Some(next) = resolve(&exchange.url, location) else {
             return Err(refused);
         };
-        let same_origin = next.parse::<Uri>().ok().and_then(|u| Origin::of(&u)).as_ref() == Some(base.origin());
+        let same_origin = next
+            .parse::<Uri>()
+            .ok()
+            .and_then(|u| Origin::of(&u))
+            .as_ref()
+            == Some(base.origin());
         visited.push((exchange.method.clone(), std::mem::take(&mut exchange.url)));
         if !same_origin || visited.len() > MAX_REDIRECTS {
             return Err(refused);
         }
-        if matches!(status, 301..=303) && exchange.method != Method::GET && exchange.method != Method::HEAD {
+        if matches!(status, 301..=303)
+            && exchange.method != Method::GET
+            && exchange.method != Method::HEAD
+        {
             exchange.method = Method::GET;
             exchange.body = None;
         }
-        if visited.iter().any(|(m, u)| *m == exchange.method && *u == next) {
+        if visited
+            .iter()
+            .any(|(m, u)| *m == exchange.method && *u == next)
+        {
             return Err(refused);
         }
         exchange.url = next;
     }
 }
 
-fn send_one(agent: &Agent, key: &ApiKey, exchange: &Exchange<'_>) -> Result<Response<Body>, Failure> {
+fn send_one(
+    agent: &Agent,
+    key: &ApiKey,
+    exchange: &Exchange<'_>,
+) -> Result<Response<Body>, Failure> {
     let mut builder = http::Request::builder()
         .method(exchange.method.clone())
         .uri(exchange.url.as_str())
@@ -100,8 +119,12 @@ fn send_one(agent: &Agent, key: &ApiKey, exchange: &Exchange<'_>) -> Result<Resp
         builder = builder.header(CONTENT_TYPE, JSON);
     }
     let result = match exchange.body {
-        Some(body) => builder.body(body).map(|r| run(agent, r, exchange.stream_idle_timeout)),
-        None => builder.body(()).map(|r| run(agent, r, exchange.stream_idle_timeout)),
+        Some(body) => builder
+            .body(body)
+            .map(|r| run(agent, r, exchange.stream_idle_timeout)),
+        None => builder
+            .body(())
+            .map(|r| run(agent, r, exchange.stream_idle_timeout)),
     };
     match result {
         Ok(Ok(response)) => Ok(response),
@@ -153,7 +176,9 @@ pub(crate) fn classify(error: ureq::Error, key: &ApiKey) -> Failure {
         ureq::Error::BodyExceedsLimit(limit) => Error::ResponseTooLarge { limit }.into(),
         ureq::Error::HostNotFound => transport(TransportKind::HostNotFound, Sent::No, error),
         ureq::Error::Io(ref io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => transport(TransportKind::Refused, Sent::No, error),
+            std::io::ErrorKind::ConnectionRefused => {
+                transport(TransportKind::Refused, Sent::No, error)
+            }
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => Error::Timeout.into(),
             std::io::ErrorKind::InvalidData => transport(TransportKind::Tls, Sent::Maybe, error),
             _ => transport(TransportKind::Io, Sent::Maybe, error),
@@ -161,7 +186,9 @@ pub(crate) fn classify(error: ureq::Error, key: &ApiKey) -> Failure {
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
             transport(TransportKind::Protocol, Sent::Maybe, error)
         }
-        ureq::Error::Tls(_) | ureq::Error::TlsRequired => transport(TransportKind::Tls, Sent::Maybe, error),
+        ureq::Error::Tls(_) | ureq::Error::TlsRequired => {
+            transport(TransportKind::Tls, Sent::Maybe, error)
+        }
         #[cfg(feature = "rustls")]
         ureq::Error::Rustls(_) => transport(TransportKind::Tls, Sent::Maybe, error),
         _ => transport(TransportKind::Other, Sent::Maybe, error),
@@ -173,7 +200,11 @@ pub(crate) fn classify(error: ureq::Error, key: &ApiKey) -> Failure {
 /// since only the origin decides whether the key may follow).
 fn resolve(current: &str, location: &str) -> Option<String> {
     let location = location.trim();
-    if location.is_empty() || location.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if location.is_empty()
+        || location
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
         return None;
     }
     let current: Uri = current.parse().ok()?;
@@ -198,8 +229,13 @@ fn resolve(current: &str, location: &str) -> Option<String> {
 fn has_scheme(reference: &str) -> bool {
     match reference.split_once(':') {
         Some((scheme, _)) => {
-            scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         }
         None => false,
     }
@@ -217,17 +253,31 @@ pub(crate) fn read_api_error(response: Response<Body>, key: &ApiKey) -> ApiError
         .is_ok();
     let truncated = !complete || bytes.len() as u64 > MAX_ERROR_BODY;
     bytes.truncate(MAX_ERROR_BODY as usize);
-    ApiError::from_response(parts.status.as_u16(), &parts.headers, &bytes, truncated, Scrubber::new(key))
+    ApiError::from_response(
+        parts.status.as_u16(),
+        &parts.headers,
+        &bytes,
+        truncated,
+        Scrubber::new(key),
+    )
 }
 
 /// Reads a success body of at most `limit` bytes and parses it as `T`; an empty body is JSON
 /// `null` (so `Value::Null`, `()` or `None`).
-pub(crate) fn read_json<T: DeserializeOwned>(response: Response<Body>, limit: u64, key: &ApiKey) -> Result<T, Error> {
+pub(crate) fn read_json<T: DeserializeOwned>(
+    response: Response<Body>,
+    limit: u64,
+    key: &ApiKey,
+) -> Result<T, Error> {
     parse_json(&read_body(response, limit, key)?)
 }
 
 /// Reads a success body of at most `limit` bytes, refusing early on a larger `Content-Length`.
-pub(crate) fn read_body(response: Response<Body>, limit: u64, key: &ApiKey) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_body(
+    response: Response<Body>,
+    limit: u64,
+    key: &ApiKey,
+) -> Result<Vec<u8>, Error> {
     let declared = response
         .headers()
         .get(CONTENT_LENGTH)
@@ -259,10 +309,22 @@ mod tests {
     #[test]
     fn locations_resolve_like_a_browser() {
         let here = "http://127.0.0.1:8080/api/v1/models?x=1";
-        assert_eq!(resolve(here, "/v1/new").unwrap(), "http://127.0.0.1:8080/v1/new");
-        assert_eq!(resolve(here, "other").unwrap(), "http://127.0.0.1:8080/api/v1/other");
-        assert_eq!(resolve(here, "//evil.example/x").unwrap(), "http://evil.example/x");
-        assert_eq!(resolve(here, "https://evil.example").unwrap(), "https://evil.example");
+        assert_eq!(
+            resolve(here, "/v1/new").unwrap(),
+            "http://127.0.0.1:8080/v1/new"
+        );
+        assert_eq!(
+            resolve(here, "other").unwrap(),
+            "http://127.0.0.1:8080/api/v1/other"
+        );
+        assert_eq!(
+            resolve(here, "//evil.example/x").unwrap(),
+            "http://evil.example/x"
+        );
+        assert_eq!(
+            resolve(here, "https://evil.example").unwrap(),
+            "https://evil.example"
+        );
         assert_eq!(resolve(here, "/a#frag").unwrap(), "http://127.0.0.1:8080/a");
         assert!(resolve(here, "").is_none());
     }

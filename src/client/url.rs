@@ -49,14 +49,25 @@ impl Origin {
         let host = self.host.trim_start_matches('[').trim_end_matches(']');
         host == "localhost"
             || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
-            || host.parse::<Ipv6Addr>().is_ok_and(|ip| IpAddr::V6(ip).is_loopback())
+            || host
+                .parse::<Ipv6Addr>()
+                .is_ok_and(|ip| IpAddr::V6(ip).is_loopback())
     }
 }
 
 impl BaseUrl {
     pub(crate) fn parse(raw: &str) -> Result<BaseUrl, Error> {
-        let bad = |why: &str| Err(Error::InvalidBaseUrl(format!("{why} (in {})", printable(raw))));
-        if raw.is_empty() || raw.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
+        let bad = |why: &str| {
+            Err(Error::InvalidBaseUrl(format!(
+                "{why} (in {})",
+                printable(raw)
+            )))
+        };
+        if raw.is_empty()
+            || raw
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+        {
             return bad("it is empty or has whitespace, control or non-ASCII characters");
         }
         if raw.contains('#') || raw.contains('?') {
@@ -77,11 +88,15 @@ impl BaseUrl {
         match origin.scheme.as_str() {
             "https" => {}
             "http" if origin.is_loopback() => {}
-            "http" => return bad("plain http is only allowed for loopback hosts (localhost, 127.0.0.0/8, [::1])"),
+            "http" => {
+                return bad(
+                    "plain http is only allowed for loopback hosts (localhost, 127.0.0.0/8, [::1])",
+                )
+            }
             _ => return bad("the scheme must be https"),
         }
         let path = uri.path().trim_end_matches('/');
-        if path.split('/').any(|s| is_dot_segment(s)) || path.contains("//") {
+        if path.split('/').any(is_dot_segment) || path.contains("//") {
             return bad("the path may not contain empty, `.` or `..` segments");
         }
         let root = format!("{}://{}{}", origin.scheme, authority.as_str(), path);
@@ -118,7 +133,12 @@ fn is_path_char(b: u8) -> bool {
 }
 
 pub(crate) fn check_endpoint(endpoint: &str) -> Result<(), Error> {
-    let refuse = |why: &str| Err(Error::InvalidEndpoint(format!("{why}: {}", printable(endpoint))));
+    let refuse = |why: &str| {
+        Err(Error::InvalidEndpoint(format!(
+            "{why}: {}",
+            printable(endpoint)
+        )))
+    };
     let trimmed = endpoint.strip_prefix('/').unwrap_or(endpoint);
     let (path, query) = match trimmed.split_once('?') {
         Some((path, query)) => (path, Some(query)),
@@ -131,13 +151,22 @@ pub(crate) fn check_endpoint(endpoint: &str) -> Result<(), Error> {
         .chars()
         .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
     {
-        let what = if bad.is_ascii() { "whitespace or a control character" } else { "a non-ASCII character" };
+        let what = if bad.is_ascii() {
+            "whitespace or a control character"
+        } else {
+            "a non-ASCII character"
+        };
         return refuse(&format!("it contains {what}"));
     }
     if endpoint.contains('#') {
         return refuse("it may not contain a fragment (`#`)");
     }
-    if path.contains("://") || path.split('/').next().is_some_and(|first| first.contains(':')) {
+    if path.contains("://")
+        || path
+            .split('/')
+            .next()
+            .is_some_and(|first| first.contains(':'))
+    {
         return refuse("it must be a path under /v1/, not an absolute URL");
     }
     if path.starts_with('/') || path.contains("//") {
@@ -150,14 +179,20 @@ pub(crate) fn check_endpoint(endpoint: &str) -> Result<(), Error> {
     if lower.contains("%2f") || lower.contains("%5c") {
         return refuse("it may not contain encoded slashes (%2F, %5C)");
     }
-    if lower.split('/').any(|s| is_dot_segment(&s.replace("%2e", "."))) {
+    if lower
+        .split('/')
+        .any(|s| is_dot_segment(&s.replace("%2e", ".")))
+    {
         return refuse("it may not contain `.` or `..` segments");
     }
     if let Some(bad) = path.bytes().find(|&b| b != b'/' && !is_path_char(b)) {
         return refuse(&format!("`{}` is not allowed in a path", bad as char));
     }
     if let Some(query) = query {
-        if let Some(bad) = query.bytes().find(|&b| !(is_path_char(b) || b == b'/' || b == b'?')) {
+        if let Some(bad) = query
+            .bytes()
+            .find(|&b| !(is_path_char(b) || b == b'/' || b == b'?'))
+        {
             return refuse(&format!("`{}` is not allowed in a query", bad as char));
         }
     }
@@ -174,7 +209,8 @@ fn is_dot_segment(segment: &str) -> bool {
 fn percent_escapes_are_complete(s: &str) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().all(|(i, &c)| {
-        c != b'%' || (i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit())
+        c != b'%'
+            || (i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit())
     })
 }
 
@@ -193,10 +229,24 @@ mod tests {
 
     #[test]
     fn dot_segments_and_encoded_slashes_are_refused_in_any_case() {
-        for bad in ["a/%2E%2e/b", "a/%2e/b", "..", "a/%2F", "a%5Cb", "x/./y", "%2e%2E"] {
+        for bad in [
+            "a/%2E%2e/b",
+            "a/%2e/b",
+            "..",
+            "a/%2F",
+            "a%5Cb",
+            "x/./y",
+            "%2e%2E",
+        ] {
             assert!(check_endpoint(bad).is_err(), "{bad}");
         }
-        for ok in ["models", "/models", "a/b.c/d", "models?include_pricing=true&x=a/b", "a/%20b"] {
+        for ok in [
+            "models",
+            "/models",
+            "a/b.c/d",
+            "models?include_pricing=true&x=a/b",
+            "a/%20b",
+        ] {
             assert!(check_endpoint(ok).is_ok(), "{ok}");
         }
     }

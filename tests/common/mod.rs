@@ -9,7 +9,8 @@ use freddy::FreddyClient;
 /// share an 8-character run, so a leak of one is never mistaken for another.
 pub fn fake_key(n: u32) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ (u64::from(n) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut state =
+        0x2545_f491_4f6c_dd1d_u64 ^ (u64::from(n) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let secret: String = (0..39)
         .map(|_| {
             state ^= state << 13;
