@@ -393,10 +393,12 @@ impl fmt::Display for ApiError {
         write!(
             f,
             "HTTP {} {}: {}",
-            self.inner.status, self.inner.code, self.inner.message
+            self.inner.status,
+            OneLine(&self.inner.code),
+            OneLine(&self.inner.message)
         )?;
         if let Some(trace) = &self.inner.trace_id {
-            write!(f, " (trace id {trace})")?;
+            write!(f, " (trace id {})", OneLine(trace))?;
         }
         if let Some(wait) = self.inner.retry_after {
             write!(f, " (retry after {:.1} s)", wait.as_secs_f64())?;
@@ -405,6 +407,19 @@ impl fmt::Display for ApiError {
             write!(f, ". {hint}")?;
         }
         Ok(())
+    }
+}
+
+/// Server text shown in a log line: newlines and terminal escapes would forge or hide lines, so
+/// control characters are shown as spaces. The accessors keep the text as the server sent it.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        self.0
+            .chars()
+            .try_for_each(|c| f.write_char(if c.is_control() { ' ' } else { c }))
     }
 }
 

@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 
 use crate::error::Error;
-use crate::key::ApiKey;
+use crate::key::{ApiKey, Scrubber};
 use crate::rate_limit::RateLimit;
 use retry::MAX_WAIT;
 use transport::{Exchange, Failure};
@@ -240,7 +240,17 @@ impl FreddyClient {
         body: Option<&[u8]>,
         stream: bool,
     ) -> Result<(Response<Body>, ApiKey), Error> {
-        let url = self.inner.base.endpoint_url(endpoint)?;
+        // The refusal quotes the endpoint; a key pasted into it must not be quoted with it.
+        let url = self
+            .inner
+            .base
+            .endpoint_url(endpoint)
+            .map_err(|error| match error {
+                Error::InvalidEndpoint(why) => {
+                    Error::InvalidEndpoint(Scrubber::new(&self.api_key()).scrub(&why))
+                }
+                other => other,
+            })?;
         let settings = &self.inner.settings;
         let idle = stream.then(|| settings.stream_idle_timeout.unwrap_or(settings.timeout));
         let mut attempt = 0;
