@@ -157,6 +157,27 @@ fn a_refused_endpoint_never_echoes_the_key() {
 }
 
 #[test]
+fn a_valid_endpoint_carrying_the_key_is_refused_and_nothing_is_sent() {
+    let mut server = Server::new();
+    let anything = server.mock("GET", Matcher::Any).expect(0).create();
+    let key = common::key();
+    let client = common::client(&server.url());
+    let err = client
+        .authenticated_get(&format!("models?api_key={key}"))
+        .unwrap_err();
+    let Error::InvalidEndpoint(why) = &err else {
+        panic!("expected InvalidEndpoint, got {err:?}")
+    };
+    assert!(why.contains("X-API-Key"), "{why}");
+    // A fragment is enough: the key must not reach a URL, whole or in part.
+    let part = &key[10..22];
+    assert!(client
+        .authenticated_get(&format!("search?q={part}"))
+        .is_err());
+    anything.assert();
+}
+
+#[test]
 fn ordinary_endpoints_are_not_refused() {
     let mut server = Server::new();
     let mock = server

@@ -240,17 +240,15 @@ impl FreddyClient {
         body: Option<&[u8]>,
         stream: bool,
     ) -> Result<(Response<Body>, ApiKey), Error> {
-        // The refusal quotes the endpoint; a key pasted into it must not be quoted with it.
-        let url = self
-            .inner
-            .base
-            .endpoint_url(endpoint)
-            .map_err(|error| match error {
-                Error::InvalidEndpoint(why) => {
-                    Error::InvalidEndpoint(Scrubber::new(&self.api_key()).scrub(&why))
-                }
-                other => other,
-            })?;
+        // The key goes in the X-API-Key header only: never into a URL, where proxies and
+        // server logs keep it. (This also keeps the refusal below from quoting it.)
+        if Scrubber::new(&self.api_key()).leaks(endpoint) {
+            return Err(Error::InvalidEndpoint(
+                "it contains the API key, which is only ever sent in the X-API-Key header"
+                    .to_owned(),
+            ));
+        }
+        let url = self.inner.base.endpoint_url(endpoint)?;
         let settings = &self.inner.settings;
         let idle = stream.then(|| settings.stream_idle_timeout.unwrap_or(settings.timeout));
         let mut attempt = 0;
