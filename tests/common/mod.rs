@@ -1,6 +1,8 @@
 //! Shared by the integration tests: the one source of fake keys, and a client for a local server.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+pub mod http_server;
+
 use std::time::Duration;
 
 use freddy::FreddyClient;
