@@ -298,6 +298,70 @@ impl ApiError {
             inner: Box::new(api.scrubbed(scrub)),
         }
     }
+
+    /// An error the server reported inside an event stream, after answering with a success
+    /// `status`. `data` is the event's data: the documented envelope, a flat
+    /// `{"type": "error", "code", "message"}`, a JSON string or plain text. The status is the
+    /// one the data declares (`error.status` or `status`, 400–599), else the response's own.
+    /// Everything kept is scrubbed of the key.
+    pub(crate) fn from_stream_event(
+        status: u16,
+        headers: &HeaderMap,
+        data: &str,
+        scrub: Scrubber<'_>,
+    ) -> ApiError {
+        let mut api = Fields {
+            status,
+            code: String::new(),
+            message: String::new(),
+            system_message: None,
+            error_type: None,
+            details: None,
+            trace_id: None,
+            timestamp: None,
+            rate_limit: RateLimit::from_headers(headers),
+            retry_after: None,
+        };
+        match serde_json::from_str::<Value>(data) {
+            Ok(Value::Object(top)) => {
+                api.read_envelope(&top);
+                let declared = top
+                    .get("error")
+                    .and_then(|e| e.get("status"))
+                    .or_else(|| top.get("status"))
+                    .and_then(Value::as_u64)
+                    .filter(|s| (400..=599).contains(s));
+                if let Some(declared) = declared.and_then(|s| u16::try_from(s).ok()) {
+                    api.status = declared;
+                }
+                if api.code.is_empty() {
+                    api.code = top
+                        .get("code")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                }
+            }
+            Ok(Value::String(message)) => api.message = message,
+            _ => {}
+        }
+        if api.trace_id.is_none() {
+            api.trace_id = ["x-trace-id", "x-request-id"]
+                .iter()
+                .find_map(|h| headers.get(*h)?.to_str().ok())
+                .map(str::to_owned);
+        }
+        if api.code.is_empty() {
+            api.code = "STREAM_ERROR".to_owned();
+        }
+        if api.message.is_empty() {
+            api.message = excerpt(data.as_bytes(), false)
+                .unwrap_or_else(|| "the server reported an error in the stream".to_owned());
+        }
+        ApiError {
+            inner: Box::new(api.scrubbed(scrub)),
+        }
+    }
 }
 
 impl Fields {
