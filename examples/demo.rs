@@ -8,6 +8,9 @@
 //! rate-limit headers for the documentation's placeholder key, its 401 envelope for any other
 //! key, and its 403 envelope for an organisation the key may not see.
 
+use std::io::Write;
+
+use freddy::responses::{CreateResponse, Message};
 use freddy::{Error, FreddyClient};
 use mockito::{Matcher, Server, ServerGuard};
 
@@ -59,6 +62,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|_| serde_json::Value::Null),
     );
 
+    step("6. The quick start: POST /v1/model/response");
+    let request =
+        CreateResponse::new("gpt-4o", [Message::user("Hello!")]).organization_id("org_your_org_id");
+    let result = client.responses().create(&request)?;
+    println!(
+        "   {} (response {}, thread {})",
+        result.text(),
+        result.id().unwrap_or("-"),
+        result.thread_id().unwrap_or("-")
+    );
+
+    step("7. The same, streamed: each piece printed as it arrives");
+    print!("   ");
+    for event in client.responses().stream(&request)? {
+        if let Some(delta) = event?.text_delta() {
+            print!("{delta}");
+            std::io::stdout().flush()?;
+        }
+    }
+    println!();
+
     println!("\nDone: every call above went to {} only.", server.url());
     Ok(())
 }
@@ -84,6 +108,28 @@ fn stand_in() -> ServerGuard {
         .match_header("x-api-key", DOC_KEY)
         .with_status(403)
         .with_body(forbidden)
+        .create();
+    server
+        .mock("POST", "/v1/model/response")
+        .match_header("x-api-key", DOC_KEY)
+        .match_header("accept", "application/json")
+        .match_body(Matcher::PartialJson(serde_json::json!(
+            {"model": "gpt-4o", "inputs": [{"role": "user", "content": "Hello!"}]})))
+        .with_header("content-type", "application/json")
+        .with_body(r#"{"id": "resp_1", "thread_id": "thread_1", "response": [{"text": "Hello! How can I help you today?"}]}"#)
+        .create();
+    server
+        .mock("POST", "/v1/model/response")
+        .match_header("x-api-key", DOC_KEY)
+        .match_header("accept", "text/event-stream")
+        .match_body(Matcher::PartialJson(serde_json::json!({"stream": true})))
+        .with_header("content-type", "text/event-stream")
+        .with_body(concat!(
+            "event: response.created\ndata: {\"id\": \"resp_2\", \"thread_id\": \"thread_1\"}\n\n",
+            "event: response.output_text.delta\ndata: {\"delta\": \"Hello! \"}\n\n",
+            "event: response.output_text.delta\ndata: {\"delta\": \"How can I help you today?\"}\n\n",
+            "data: [DONE]\n\n",
+        ))
         .create();
     // Lowest priority: whatever else arrives is answered like an unknown key.
     server
