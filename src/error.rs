@@ -168,9 +168,8 @@ impl std::error::Error for Error {
 /// `HTTP_<status>` and a short excerpt of the body as the message.
 #[derive(Clone)]
 pub struct ApiError {
-    // Boxed so that `Result<T, Error>` stays small for every caller (clippy's
-    // `result_large_err` fires on any function returning a large error).
-    fields: Box<Fields>,
+    // Boxed so that `Result<_, Error>` stays small on the success path.
+    inner: Box<Fields>,
 }
 
 #[derive(Debug, Clone)]
@@ -190,53 +189,62 @@ struct Fields {
 impl ApiError {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
-        self.fields.status
+        self.inner.status
     }
 
     /// The API's error code (`INVALID_API_KEY`, …), or `HTTP_<status>` when the body had none.
     pub fn code(&self) -> &str {
-        &self.fields.code
+        &self.inner.code
     }
 
     /// The human-readable message.
     pub fn message(&self) -> &str {
-        &self.fields.message
+        &self.inner.message
     }
 
     /// The API's technical message (`system_message`), when given.
     pub fn system_message(&self) -> Option<&str> {
-        self.fields.system_message.as_deref()
+        self.inner.system_message.as_deref()
     }
 
     /// The error class (`type`, such as `client_error`), when given.
     pub fn error_type(&self) -> Option<&str> {
-        self.fields.error_type.as_deref()
+        self.inner.error_type.as_deref()
     }
 
     /// The `details` object, when given.
     pub fn details(&self) -> Option<&Value> {
-        self.fields.details.as_ref()
+        self.inner.details.as_ref()
     }
 
     /// The trace id to quote to support, from the body or an `X-Trace-Id`/`X-Request-Id` header.
     pub fn trace_id(&self) -> Option<&str> {
-        self.fields.trace_id.as_deref()
+        self.inner.trace_id.as_deref()
     }
 
     /// When the server saw the error, as it wrote it (ISO 8601 in the documentation).
     pub fn timestamp(&self) -> Option<&str> {
-        self.fields.timestamp.as_deref()
+        self.inner.timestamp.as_deref()
     }
 
     /// The rate-limit headers that came with the error.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        self.fields.rate_limit
+        self.inner.rate_limit
     }
 
     /// How long the server asked to wait: `Retry-After` (seconds or HTTP date), or on a 429
     /// without it, the time until `X-RateLimit-Reset`.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.fields.retry_after
+        self.inner.retry_after
+    }
+
+    /// The documentation's advice for the two authentication failures.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self.inner.status {
+            401 => Some("Authentication failed. Check your API key."),
+            403 => Some("Permission denied. Check your account permissions."),
+            _ => None,
+        }
     }
 
     /// Reads an error answer. `body` holds at most [`MAX_ERROR_BODY`] bytes; `truncated` says
@@ -287,16 +295,71 @@ impl ApiError {
             api.message = excerpt(body, truncated).unwrap_or_else(|| reason(status).to_owned());
         }
         ApiError {
-            fields: Box::new(api.scrubbed(scrub)),
+            inner: Box::new(api.scrubbed(scrub)),
         }
     }
 
-    /// The documentation's advice for the two authentication failures.
-    pub fn hint(&self) -> Option<&'static str> {
-        match self.fields.status {
-            401 => Some("Authentication failed. Check your API key."),
-            403 => Some("Permission denied. Check your account permissions."),
-            _ => None,
+    /// An error the server reported inside an event stream, after answering with a success
+    /// `status`. `data` is the event's data: the documented envelope, a flat
+    /// `{"type": "error", "code", "message"}`, a JSON string or plain text. The status is the
+    /// one the data declares (`error.status` or `status`, 400–599), else the response's own.
+    /// Everything kept is scrubbed of the key.
+    pub(crate) fn from_stream_event(
+        status: u16,
+        headers: &HeaderMap,
+        data: &str,
+        scrub: Scrubber<'_>,
+    ) -> ApiError {
+        let mut api = Fields {
+            status,
+            code: String::new(),
+            message: String::new(),
+            system_message: None,
+            error_type: None,
+            details: None,
+            trace_id: None,
+            timestamp: None,
+            rate_limit: RateLimit::from_headers(headers),
+            retry_after: None,
+        };
+        match serde_json::from_str::<Value>(data) {
+            Ok(Value::Object(top)) => {
+                api.read_envelope(&top);
+                let declared = top
+                    .get("error")
+                    .and_then(|e| e.get("status"))
+                    .or_else(|| top.get("status"))
+                    .and_then(Value::as_u64)
+                    .filter(|s| (400..=599).contains(s));
+                if let Some(declared) = declared.and_then(|s| u16::try_from(s).ok()) {
+                    api.status = declared;
+                }
+                if api.code.is_empty() {
+                    api.code = top
+                        .get("code")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                }
+            }
+            Ok(Value::String(message)) => api.message = message,
+            _ => {}
+        }
+        if api.trace_id.is_none() {
+            api.trace_id = ["x-trace-id", "x-request-id"]
+                .iter()
+                .find_map(|h| headers.get(*h)?.to_str().ok())
+                .map(str::to_owned);
+        }
+        if api.code.is_empty() {
+            api.code = "STREAM_ERROR".to_owned();
+        }
+        if api.message.is_empty() {
+            api.message = excerpt(data.as_bytes(), false)
+                .unwrap_or_else(|| "the server reported an error in the stream".to_owned());
+        }
+        ApiError {
+            inner: Box::new(api.scrubbed(scrub)),
         }
     }
 }
@@ -389,38 +452,56 @@ fn reason(status: u16) -> &'static str {
         .unwrap_or("unexpected status")
 }
 
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = &self.fields;
-        f.debug_struct("ApiError")
-            .field("status", &d.status)
-            .field("code", &d.code)
-            .field("message", &d.message)
-            .field("system_message", &d.system_message)
-            .field("error_type", &d.error_type)
-            .field("details", &d.details)
-            .field("trace_id", &d.trace_id)
-            .field("timestamp", &d.timestamp)
-            .field("rate_limit", &d.rate_limit)
-            .field("retry_after", &d.retry_after)
-            .finish()
-    }
-}
-
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = &self.fields;
-        write!(f, "HTTP {} {}: {}", d.status, d.code, d.message)?;
-        if let Some(trace) = &d.trace_id {
-            write!(f, " (trace id {trace})")?;
+        write!(
+            f,
+            "HTTP {} {}: {}",
+            self.inner.status,
+            OneLine(&self.inner.code),
+            OneLine(&self.inner.message)
+        )?;
+        if let Some(trace) = &self.inner.trace_id {
+            write!(f, " (trace id {})", OneLine(trace))?;
         }
-        if let Some(wait) = d.retry_after {
+        if let Some(wait) = self.inner.retry_after {
             write!(f, " (retry after {:.1} s)", wait.as_secs_f64())?;
         }
         if let Some(hint) = self.hint() {
             write!(f, ". {hint}")?;
         }
         Ok(())
+    }
+}
+
+/// Server text shown in a log line: newlines and terminal escapes would forge or hide lines, so
+/// control characters are shown as spaces. The accessors keep the text as the server sent it.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        self.0
+            .chars()
+            .try_for_each(|c| f.write_char(if c.is_control() { ' ' } else { c }))
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("ApiError")
+            .field("status", &inner.status)
+            .field("code", &inner.code)
+            .field("message", &inner.message)
+            .field("system_message", &inner.system_message)
+            .field("error_type", &inner.error_type)
+            .field("details", &inner.details)
+            .field("trace_id", &inner.trace_id)
+            .field("timestamp", &inner.timestamp)
+            .field("rate_limit", &inner.rate_limit)
+            .field("retry_after", &inner.retry_after)
+            .finish()
     }
 }
 

@@ -28,6 +28,11 @@
 //! - [`FreddyClient::authenticated_get`] and its typed siblings [`get`](FreddyClient::get),
 //!   [`post`](FreddyClient::post), [`patch`](FreddyClient::patch) and
 //!   [`delete`](FreddyClient::delete): `{base_url}/v1/{endpoint}`, JSON in and out.
+//! - [`FreddyClient::responses`]: the main job, `POST v1/model/response`, answered whole
+//!   ([`Responses::create`](responses::Responses::create)) or streamed event by event without an
+//!   async runtime ([`Responses::stream`](responses::Responses::stream)); see [`responses`].
+//! - [`FreddyClient::models`] and [`FreddyClient::health`]: the model catalogue and the liveness
+//!   check.
 //! - [`ApiKey`]: `ak_` + 39 or 40 ASCII letters and digits, redacted in `Debug`, zeroized on drop.
 //! - [`Error`]: `Unauthorized` (401), `Forbidden` (403), `RateLimited` (429) and `Api` (any
 //!   other status) carry the API's error envelope as an [`ApiError`]; the other branches say
@@ -67,11 +72,19 @@ mod client;
 pub mod doctor;
 mod error;
 mod key;
+mod models;
 mod rate_limit;
+pub mod responses;
 pub mod usage;
 mod wire;
 
 pub use client::{ClientBuilder, FreddyClient, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use key::{ApiKey, KeyError};
+pub use models::{Health, Model, ModelList};
 pub use rate_limit::RateLimit;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,12 +1,12 @@
 //! A call under way when the key is swapped finishes with the key it started with, its retry
 //! included; the next call uses the new key.
 mod common;
-mod local_server;
+mod raw_server;
 
 use std::sync::{mpsc, Arc, Mutex};
 
 use freddy::ApiKey;
-use local_server::Response;
+use raw_server::RawServer;
 
 #[test]
 fn a_call_keeps_its_key_through_a_retry_and_the_next_call_takes_the_new_one() {
@@ -15,26 +15,33 @@ fn a_call_keeps_its_key_through_a_retry_and_the_next_call_takes_the_new_one() {
     let (release, released) = mpsc::channel::<()>();
     let keys_seen = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&keys_seen);
-    let url = local_server::serve(move |request| {
-        let keys: Vec<String> = request
-            .header("x-api-key")
-            .iter()
-            .map(|v| v.to_string())
-            .collect();
-        let first = {
-            let mut seen = seen.lock().unwrap();
-            seen.push(keys);
-            seen.len() == 1
-        };
-        if first {
-            // Hold the first request until the key has been swapped, then ask for a retry.
-            arrived.send(()).unwrap();
-            released.recv().unwrap();
-            return Response::new(429).header("Retry-After", 0).body("{}");
+    let server = RawServer::start(move |mut conn| {
+        while let Some(request) = conn.read_request() {
+            let keys: Vec<String> = request
+                .headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case("x-api-key"))
+                .map(|(_, value)| value.clone())
+                .collect();
+            let first = {
+                let mut seen = seen.lock().unwrap();
+                seen.push(keys);
+                seen.len() == 1
+            };
+            if first {
+                // Hold the first request until the key has been swapped, then ask for a retry.
+                arrived.send(()).unwrap();
+                released.recv().unwrap();
+                conn.respond_with_headers(429, &[("retry-after", "0".to_owned())], "{}");
+            } else {
+                conn.respond(200, "application/json", "{}");
+            }
         }
-        Response::new(200).body("{}")
     });
-    let client = common::builder(&url).max_retries(1).build().unwrap();
+    let client = common::builder(server.url())
+        .max_retries(1)
+        .build()
+        .unwrap();
 
     let under_way = {
         let client = client.clone();

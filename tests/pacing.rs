@@ -1,13 +1,13 @@
 //! With `pace_requests(true)`, N+1 calls against a server allowing N per window get no 429:
 //! the extra call waits for the window to reset.
 mod common;
-mod local_server;
+mod raw_server;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use freddy::Error;
-use local_server::Response;
+use raw_server::RawServer;
 
 const LIMIT: u64 = 3;
 /// The window really ends this long after its first request; `X-RateLimit-Reset` gives that
@@ -15,34 +15,44 @@ const LIMIT: u64 = 3;
 const WINDOW: Duration = Duration::from_millis(1500);
 
 /// A fixed-window rate limiter: `LIMIT` requests per `WINDOW`, 429 beyond, headers on every
-/// answer. Returns its URL and the statuses it answered, in order.
-fn rate_limited_server() -> (String, Arc<Mutex<Vec<u16>>>) {
+/// answer. Returns the server and the statuses it answered, in order.
+fn rate_limited_server() -> (RawServer, Arc<Mutex<Vec<u16>>>) {
     let statuses = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&statuses);
     let mut window: Option<(SystemTime, u64)> = None;
-    let url = local_server::serve(move |_request| {
-        let now = SystemTime::now();
-        let (ends, used) = match window {
-            Some((ends, used)) if now < ends => (ends, used + 1),
-            _ => (now + WINDOW, 1),
-        };
-        window = Some((ends, used));
-        let status = if used > LIMIT { 429 } else { 200 };
-        seen.lock().unwrap().push(status);
-        let reset = ends.duration_since(UNIX_EPOCH).unwrap().as_secs();
-        Response::new(status)
-            .header("X-RateLimit-Limit", LIMIT)
-            .header("X-RateLimit-Remaining", LIMIT.saturating_sub(used))
-            .header("X-RateLimit-Reset", reset)
-            .body(r#"{"models": []}"#)
+    let server = RawServer::start(move |mut conn| {
+        while conn.read_request().is_some() {
+            let now = SystemTime::now();
+            let (ends, used) = match window {
+                Some((ends, used)) if now < ends => (ends, used + 1),
+                _ => (now + WINDOW, 1),
+            };
+            window = Some((ends, used));
+            let status = if used > LIMIT { 429 } else { 200 };
+            seen.lock().unwrap().push(status);
+            let reset = ends.duration_since(UNIX_EPOCH).unwrap().as_secs();
+            let headers = [
+                ("content-type", "application/json".to_owned()),
+                ("x-ratelimit-limit", LIMIT.to_string()),
+                (
+                    "x-ratelimit-remaining",
+                    LIMIT.saturating_sub(used).to_string(),
+                ),
+                ("x-ratelimit-reset", reset.to_string()),
+            ];
+            conn.respond_with_headers(status, &headers, r#"{"models": []}"#);
+        }
     });
-    (url, statuses)
+    (server, statuses)
 }
 
 #[test]
 fn paced_calls_wait_for_the_reset_instead_of_collecting_a_429() {
-    let (url, statuses) = rate_limited_server();
-    let client = common::builder(&url).pace_requests(true).build().unwrap();
+    let (server, statuses) = rate_limited_server();
+    let client = common::builder(server.url())
+        .pace_requests(true)
+        .build()
+        .unwrap();
     let started = Instant::now();
     for call in 0..=LIMIT {
         if let Err(e) = client.authenticated_get("models") {
@@ -60,8 +70,8 @@ fn paced_calls_wait_for_the_reset_instead_of_collecting_a_429() {
 /// The control: the same server does refuse the extra call when nothing paces it.
 #[test]
 fn without_pacing_the_extra_call_collects_the_429() {
-    let (url, statuses) = rate_limited_server();
-    let client = common::client(&url);
+    let (server, statuses) = rate_limited_server();
+    let client = common::client(server.url());
     for _ in 0..LIMIT {
         client.authenticated_get("models").unwrap();
     }

@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 
 use crate::error::Error;
-use crate::key::ApiKey;
+use crate::key::{ApiKey, Scrubber};
 use crate::rate_limit::RateLimit;
 use retry::MAX_WAIT;
 use transport::{Exchange, Failure};
@@ -242,6 +242,14 @@ impl FreddyClient {
         body: Option<&[u8]>,
         stream: bool,
     ) -> Result<(Response<Body>, ApiKey), Error> {
+        // The key goes in the X-API-Key header only: never into a URL, where proxies and
+        // server logs keep it. (This also keeps the refusal below from quoting it.)
+        if Scrubber::new(&self.api_key()).leaks(endpoint) {
+            return Err(Error::InvalidEndpoint(
+                "it contains the API key, which is only ever sent in the X-API-Key header"
+                    .to_owned(),
+            ));
+        }
         let url = self.inner.base.endpoint_url(endpoint)?;
         let settings = &self.inner.settings;
         let idle = stream.then(|| settings.stream_idle_timeout.unwrap_or(settings.timeout));

@@ -60,7 +60,7 @@ impl BaseUrl {
         let bad = |why: &str| {
             Err(Error::InvalidBaseUrl(format!(
                 "{why} (in {})",
-                printable(raw)
+                printable(&without_credentials(raw))
             )))
         };
         if raw.is_empty()
@@ -214,6 +214,25 @@ fn percent_escapes_are_complete(s: &str) -> bool {
     })
 }
 
+/// A base URL as an error may show it: user-info, query and fragment are where people put
+/// passwords and tokens (the API key included), so they are replaced by `…`.
+fn without_credentials(raw: &str) -> String {
+    let (before, rest) = raw.split_at(raw.find(['?', '#']).unwrap_or(raw.len()));
+    let authority_start = before.find("://").map_or(0, |i| i + 3);
+    let authority_end = before[authority_start..]
+        .find('/')
+        .map_or(before.len(), |i| authority_start + i);
+    let mut shown = before.to_owned();
+    if let Some(at) = before[authority_start..authority_end].rfind('@') {
+        shown.replace_range(authority_start..authority_start + at, "…");
+    }
+    if let Some(marker) = rest.chars().next() {
+        shown.push(marker);
+        shown.push('…');
+    }
+    shown
+}
+
 /// Input echoed in an error: control characters shown escaped, long input shortened.
 fn printable(s: &str) -> String {
     let mut out: String = s.chars().take(120).flat_map(char::escape_debug).collect();
@@ -249,6 +268,17 @@ mod tests {
         ] {
             assert!(check_endpoint(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn refused_base_urls_are_shown_without_credentials() {
+        assert_eq!(
+            without_credentials("https://u:pw@h:1/p?token=x#f"),
+            "https://…@h:1/p?…"
+        );
+        assert_eq!(without_credentials("u:pw@h/p@q"), "…@h/p@q");
+        assert_eq!(without_credentials("https://h/p#x"), "https://h/p#…");
+        assert_eq!(without_credentials("https://h/p"), "https://h/p");
     }
 
     #[test]

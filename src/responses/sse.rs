@@ -1,0 +1,386 @@
+//! Server-Sent Events framing, as the WHATWG HTML standard defines it ("Interpreting an event
+//! stream"): bytes in, events out, no I/O.
+//!
+//! Deliberate points:
+//! - LF, CRLF and a lone CR all end a line, also when a CRLF is split across two inputs.
+//! - Lines are decoded as UTF-8 whole (lossily), never per input slice, so a multi-byte
+//!   character split across reads survives.
+//! - A line longer than the cap, or an event whose name and data grow past it, is refused
+//!   before the buffer grows past the cap (capacity included).
+//! - An event is dispatched only when it has at least one `data` line; the name defaults to
+//!   `message`; `id` persists across events (the "last event ID"); `retry` is kept per event.
+//! - At the end of the input a partial event is dropped; that is the caller's business (it
+//!   simply stops calling [`Decoder::decode`]).
+
+use std::time::Duration;
+
+/// One dispatched event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Event {
+    /// The `event` field, or `message` when none was given.
+    pub(crate) name: String,
+    /// The `data` lines joined with `\n`.
+    pub(crate) data: String,
+    /// The last event ID seen so far in the stream, when it is not empty.
+    pub(crate) id: Option<String>,
+    /// The `retry` field of this event's block, when it was a valid number of milliseconds.
+    pub(crate) retry: Option<Duration>,
+}
+
+/// A line or an event is larger than the cap. The decoder must not be used afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooLarge;
+
+/// What a call to [`Decoder::decode`] completed, if anything.
+pub(crate) type Decoded = Option<Result<Event, TooLarge>>;
+
+/// Incremental decoder state.
+#[derive(Debug)]
+pub(crate) struct Decoder {
+    max: usize,
+    /// The current line, without its line end.
+    line: Vec<u8>,
+    /// The last byte seen was a CR, so an LF right after it belongs to the same line end.
+    after_cr: bool,
+    /// No line has been completed yet, so a byte order mark may still start the stream.
+    first_line: bool,
+    name: String,
+    data: String,
+    has_data: bool,
+    retry: Option<Duration>,
+    last_id: String,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl Decoder {
+    /// A decoder that refuses lines and events over `max` bytes.
+    pub(crate) fn new(max: usize) -> Decoder {
+        Decoder {
+            max,
+            line: Vec::new(),
+            after_cr: false,
+            first_line: true,
+            name: String::new(),
+            data: String::new(),
+            has_data: false,
+            retry: None,
+            last_id: String::new(),
+        }
+    }
+
+    /// Consumes `input` up to the end of the first event it completes (or to its end).
+    ///
+    /// Returns how many bytes were consumed and what was completed: call again with the rest
+    /// of the input until it is used up. Any split of a stream into inputs gives the same
+    /// events.
+    pub(crate) fn decode(&mut self, input: &[u8]) -> (usize, Decoded) {
+        let mut at = 0;
+        while at < input.len() {
+            if std::mem::take(&mut self.after_cr) && input[at] == b'\n' {
+                at += 1;
+                continue;
+            }
+            let rest = &input[at..];
+            let Some(end) = rest.iter().position(|&b| b == b'\n' || b == b'\r') else {
+                return match self.extend_line(rest) {
+                    Ok(()) => (input.len(), None),
+                    Err(too_large) => (input.len(), Some(Err(too_large))),
+                };
+            };
+            if let Err(too_large) = self.extend_line(&rest[..end]) {
+                return (at + end + 1, Some(Err(too_large)));
+            }
+            self.after_cr = rest[end] == b'\r';
+            at += end + 1;
+            if let Some(done) = self.end_line() {
+                return (at, Some(done));
+            }
+        }
+        (at, None)
+    }
+
+    fn extend_line(&mut self, piece: &[u8]) -> Result<(), TooLarge> {
+        let needed = self.line.len() + piece.len();
+        if needed > self.max {
+            return Err(TooLarge);
+        }
+        let target = bounded_capacity(self.line.capacity(), needed, self.max);
+        self.line.reserve_exact(target - self.line.len());
+        self.line.extend_from_slice(piece);
+        Ok(())
+    }
+
+    /// Interprets the line just completed; returns an event when it was the blank line ending
+    /// one.
+    fn end_line(&mut self) -> Decoded {
+        let mut line = std::mem::take(&mut self.line);
+        if std::mem::take(&mut self.first_line) && line.starts_with(BOM) {
+            line.drain(..BOM.len());
+        }
+        let result = self.interpret(&String::from_utf8_lossy(&line));
+        // Keep the allocation for the next line: its size is already within the cap.
+        line.clear();
+        self.line = line;
+        result
+    }
+
+    fn interpret(&mut self, line: &str) -> Decoded {
+        if line.is_empty() {
+            return self.dispatch().map(Ok);
+        }
+        if line.starts_with(':') {
+            return None; // a comment
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line, ""),
+        };
+        match field {
+            "event" => {
+                if self.data.len() + value.len() > self.max {
+                    return Some(Err(TooLarge));
+                }
+                self.name = value.to_owned();
+            }
+            "data" => {
+                let separator = usize::from(self.has_data);
+                let needed = self.data.len() + separator + value.len();
+                if self.name.len() + needed > self.max {
+                    return Some(Err(TooLarge));
+                }
+                let target = bounded_capacity(self.data.capacity(), needed, self.max);
+                self.data.reserve_exact(target - self.data.len());
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.data.push_str(value);
+                self.has_data = true;
+            }
+            "id" if !value.contains('\0') => self.last_id = value.to_owned(),
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                // Too many digits for a u64 is ignored like any other invalid value.
+                self.retry = value.parse().ok().map(Duration::from_millis);
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn dispatch(&mut self) -> Option<Event> {
+        let name = std::mem::take(&mut self.name);
+        let data = std::mem::take(&mut self.data);
+        let retry = self.retry.take();
+        if !std::mem::take(&mut self.has_data) {
+            return None;
+        }
+        Some(Event {
+            name: if name.is_empty() {
+                "message".to_owned()
+            } else {
+                name
+            },
+            data,
+            id: (!self.last_id.is_empty()).then(|| self.last_id.clone()),
+            retry,
+        })
+    }
+}
+
+/// The capacity to grow a buffer to so that it holds `needed` bytes: doubling as usual, but
+/// never past `max`, so the allocation itself stays within the cap.
+fn bounded_capacity(capacity: usize, needed: usize, max: usize) -> usize {
+    if needed <= capacity {
+        capacity
+    } else {
+        needed.max(capacity.saturating_mul(2)).min(max).max(needed)
+    }
+}
+
+/// Whether an event's data is the `[DONE]` sentinel some servers end a stream with.
+pub(crate) fn is_done(data: &str) -> bool {
+    data.trim() == "[DONE]"
+}
+
+/// Decodes a whole input in one go, for tests.
+#[cfg(test)]
+fn decode_all(max: usize, chunks: &[&[u8]]) -> Vec<Result<Event, TooLarge>> {
+    let mut decoder = Decoder::new(max);
+    let mut out = Vec::new();
+    for chunk in chunks {
+        let mut rest: &[u8] = chunk;
+        while !rest.is_empty() {
+            let (used, done) = decoder.decode(rest);
+            rest = &rest[used..];
+            match done {
+                Some(Err(e)) => {
+                    out.push(Err(e));
+                    return out;
+                }
+                Some(Ok(event)) => out.push(Ok(event)),
+                None => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(name: &str, data: &str) -> Result<Event, TooLarge> {
+        Ok(Event {
+            name: name.to_owned(),
+            data: data.to_owned(),
+            id: None,
+            retry: None,
+        })
+    }
+
+    fn all(input: &str) -> Vec<Result<Event, TooLarge>> {
+        decode_all(1024, &[input.as_bytes()])
+    }
+
+    /// Every split of the input into two or three pieces gives the same events.
+    fn same_for_every_split(input: &[u8], max: usize) -> Vec<Result<Event, TooLarge>> {
+        let whole = decode_all(max, &[input]);
+        for i in 0..=input.len() {
+            assert_eq!(
+                decode_all(max, &[&input[..i], &input[i..]]),
+                whole,
+                "split at {i}"
+            );
+            for j in i..=input.len() {
+                let pieces = [&input[..i], &input[i..j], &input[j..]];
+                assert_eq!(decode_all(max, &pieces), whole, "split at {i}, {j}");
+            }
+        }
+        whole
+    }
+
+    #[test]
+    fn lf_crlf_and_cr_end_lines_alike() {
+        let expected = vec![event("message", "a"), event("delta", "b\nc")];
+        for end in ["\n", "\r\n", "\r"] {
+            let input = format!("data: a{end}{end}event: delta{end}data: b{end}data: c{end}{end}");
+            assert_eq!(
+                same_for_every_split(input.as_bytes(), 64),
+                expected,
+                "{end:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_crlf_split_across_inputs_is_one_line_end() {
+        let out = decode_all(64, &[b"data: a\r", b"\n\r", b"\ndata: b\r\n\r\n"]);
+        assert_eq!(out, vec![event("message", "a"), event("message", "b")]);
+    }
+
+    #[test]
+    fn comments_unknown_fields_and_dataless_blocks_dispatch_nothing() {
+        let out = all(": keep-alive\n\nevent: ping\n\nfoo: bar\nnocolon\n\n");
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn only_one_leading_space_is_removed_and_a_field_without_colon_is_empty() {
+        let out = all("data:  two spaces\n\ndata\n\n");
+        assert_eq!(
+            out,
+            vec![event("message", " two spaces"), event("message", "")]
+        );
+    }
+
+    #[test]
+    fn id_persists_and_retry_is_per_event() {
+        let out = all("id: 7\nretry: 1500\ndata: a\n\ndata: b\n\nid\nretry: x\ndata: c\n\n");
+        let ids: Vec<_> = out.iter().map(|e| e.as_ref().unwrap().id.clone()).collect();
+        assert_eq!(ids, [Some("7".to_owned()), Some("7".to_owned()), None]);
+        let retries: Vec<_> = out.iter().map(|e| e.as_ref().unwrap().retry).collect();
+        assert_eq!(retries, [Some(Duration::from_millis(1500)), None, None]);
+    }
+
+    #[test]
+    fn an_id_with_nul_is_ignored() {
+        let out = all("id: 1\ndata: a\n\nid: 2\0\ndata: b\n\n");
+        assert_eq!(out[1].as_ref().unwrap().id.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn a_partial_event_at_the_end_is_not_dispatched() {
+        assert_eq!(all("data: a\n\ndata: b\n"), vec![event("message", "a")]);
+        assert_eq!(all("data: a\n\ndata: b"), vec![event("message", "a")]);
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped_even_when_split() {
+        let out = decode_all(64, &[b"\xEF", b"\xBB\xBFdata: a\n\n"]);
+        assert_eq!(out, vec![event("message", "a")]);
+    }
+
+    #[test]
+    fn multi_byte_characters_split_across_inputs_survive() {
+        let input = "data: {\"delta\": \"héllo wörld €\"}\n\n".as_bytes();
+        let out = same_for_every_split(input, 64);
+        assert_eq!(
+            out,
+            vec![event("message", "{\"delta\": \"héllo wörld €\"}")]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_per_line() {
+        let out = decode_all(64, &[b"data: a\xFFb\n\n"]);
+        assert_eq!(out, vec![event("message", "a\u{FFFD}b")]);
+    }
+
+    #[test]
+    fn one_input_with_several_events_yields_them_one_call_at_a_time() {
+        let mut decoder = Decoder::new(64);
+        let input = b"data: 1\n\ndata: 2\n\n";
+        let (used, first) = decoder.decode(input);
+        assert_eq!(used, 9);
+        assert_eq!(first, Some(event("message", "1")));
+        let (used, second) = decoder.decode(&input[9..]);
+        assert_eq!(used, 9);
+        assert_eq!(second, Some(event("message", "2")));
+    }
+
+    #[test]
+    fn a_line_over_the_cap_is_refused_without_growing_past_it() {
+        let mut decoder = Decoder::new(16);
+        let chunk = [b'a'; 7];
+        let mut refused = false;
+        for _ in 0..10 {
+            let (_, done) = decoder.decode(&chunk);
+            assert!(decoder.line.capacity() <= 16, "{}", decoder.line.capacity());
+            if done == Some(Err(TooLarge)) {
+                refused = true;
+                break;
+            }
+        }
+        assert!(refused);
+    }
+
+    #[test]
+    fn a_line_exactly_at_the_cap_is_accepted() {
+        let input = format!("data:{}\n\n", "x".repeat(11)); // a 16-byte line
+        assert_eq!(decode_all(16, &[input.as_bytes()]).len(), 1);
+    }
+
+    #[test]
+    fn an_event_over_the_cap_is_refused_even_with_short_lines() {
+        let input = "data: 12345\n".repeat(10);
+        let out = same_for_every_split(input.as_bytes(), 32);
+        assert_eq!(out, vec![Err(TooLarge)]);
+    }
+
+    #[test]
+    fn done_is_recognised_with_surrounding_whitespace() {
+        assert!(is_done("[DONE]"));
+        assert!(is_done(" [DONE]\n"));
+        assert!(!is_done("[done]"));
+    }
+}
