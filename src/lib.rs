@@ -66,6 +66,8 @@
 mod client;
 mod error;
 mod key;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod models;
 mod rate_limit;
 pub mod responses;
