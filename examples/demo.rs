@@ -4,27 +4,36 @@
 //! cargo run --example demo
 //! ```
 //!
-//! The stand-in (a mockito server on 127.0.0.1) answers as the documentation does: 200 with
-//! rate-limit headers for the documentation's placeholder key, its 401 envelope for any other
-//! key, and its 403 envelope for an organisation the key may not see.
+//! The stand-in is `freddy::mock::MockFreddy` (a mockito server on 127.0.0.1), which answers as
+//! the documentation does: 200 with rate-limit headers for the documentation's placeholder key,
+//! its 401 envelope for any other key, its 403 envelope where a scenario says so.
 
 use std::io::Write;
+use std::time::Duration;
 
+use freddy::mock::{KeyCheck, MockFreddy};
 use freddy::responses::{CreateResponse, Message};
 use freddy::{Error, FreddyClient};
-use mockito::{Matcher, Server, ServerGuard};
 
 /// The documentation's own placeholder key: the only key literal this crate's examples use.
 const DOC_KEY: &str = "ak_1234567890abcdef1234567890abcdef12345678";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let server = stand_in();
-    println!("Freddy stand-in listening on {}\n", server.url());
+    let mock = MockFreddy::start();
+    mock.models(&["gpt-4o", "claude-3-5-sonnet"]);
+    mock.forbidden()
+        .only("GET", "organizations/org_other/api-keys");
+    mock.create_response("Hello! How can I help you today?");
+    mock.stream_response_paced(
+        &["Hello! ", "How can ", "I help ", "you today?"],
+        Duration::from_millis(150),
+    );
+    println!("Freddy stand-in listening on {}", mock.base_url());
 
     step("1. A client with the documentation's placeholder key");
     let client = FreddyClient::builder()
         .api_key(DOC_KEY)
-        .base_url(&server.url())
+        .base_url(&mock.base_url())
         .build()?;
     println!("   {client:?}");
 
@@ -44,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let wrong_key = DOC_KEY.replace("5678", "0000");
     let stranger = FreddyClient::builder()
         .api_key(wrong_key)
-        .base_url(&server.url())
+        .base_url(&mock.base_url())
         .build()?;
     report(stranger.authenticated_get("models"));
 
@@ -83,61 +92,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!();
 
-    println!("\nDone: every call above went to {} only.", server.url());
+    step("8. What the stand-in saw");
+    for request in mock.requests() {
+        let key = match request.key {
+            KeyCheck::Matched => "the expected key",
+            KeyCheck::Missing => "no key",
+            _ => "another key",
+        };
+        println!("   {:<6} {:<40} {key}", request.method, request.path);
+    }
+    println!("\nDone: every call above went to {} only.", mock.base_url());
     Ok(())
-}
-
-fn stand_in() -> ServerGuard {
-    let mut server = Server::new();
-    let unauthorized = r#"{"success": false, "error": {"code": "INVALID_API_KEY", "message": "The API key provided is invalid or has expired.", "system_message": "API key validation failed", "type": "client_error", "status": 401, "details": {}, "trace_id": "abc-123-def", "timestamp": "2025-12-22T15:30:00Z"}}"#;
-    let forbidden = r#"{"success": false, "error": {"code": "INSUFFICIENT_PERMISSIONS", "message": "You don't have permission to access this resource.", "system_message": "Insufficient permissions for this operation", "type": "client_error", "status": 403, "details": {}, "trace_id": "abc-123-def", "timestamp": "2025-12-22T15:30:00Z"}}"#;
-    server
-        .mock("GET", "/v1/models")
-        .match_header("x-api-key", DOC_KEY)
-        .with_header("content-type", "application/json")
-        .with_header("x-ratelimit-limit", "100")
-        .with_header("x-ratelimit-remaining", "95")
-        .with_header("x-ratelimit-reset", "1640995200")
-        .with_body(r#"{"models": [{"id": "mdl_1", "key": "gpt-4o", "name": "GPT-4o"}, {"id": "mdl_2", "key": "claude-3-5-sonnet", "name": "Claude 3.5 Sonnet"}], "total_count": 2}"#)
-        .create();
-    server
-        .mock(
-            "GET",
-            Matcher::Regex("^/v1/organizations/org_other/".into()),
-        )
-        .match_header("x-api-key", DOC_KEY)
-        .with_status(403)
-        .with_body(forbidden)
-        .create();
-    server
-        .mock("POST", "/v1/model/response")
-        .match_header("x-api-key", DOC_KEY)
-        .match_header("accept", "application/json")
-        .match_body(Matcher::PartialJson(serde_json::json!(
-            {"model": "gpt-4o", "inputs": [{"role": "user", "content": "Hello!"}]})))
-        .with_header("content-type", "application/json")
-        .with_body(r#"{"id": "resp_1", "thread_id": "thread_1", "response": [{"text": "Hello! How can I help you today?"}]}"#)
-        .create();
-    server
-        .mock("POST", "/v1/model/response")
-        .match_header("x-api-key", DOC_KEY)
-        .match_header("accept", "text/event-stream")
-        .match_body(Matcher::PartialJson(serde_json::json!({"stream": true})))
-        .with_header("content-type", "text/event-stream")
-        .with_body(concat!(
-            "event: response.created\ndata: {\"id\": \"resp_2\", \"thread_id\": \"thread_1\"}\n\n",
-            "event: response.output_text.delta\ndata: {\"delta\": \"Hello! \"}\n\n",
-            "event: response.output_text.delta\ndata: {\"delta\": \"How can I help you today?\"}\n\n",
-            "data: [DONE]\n\n",
-        ))
-        .create();
-    // Lowest priority: whatever else arrives is answered like an unknown key.
-    server
-        .mock("GET", Matcher::Any)
-        .with_status(401)
-        .with_body(unauthorized)
-        .create();
-    server
 }
 
 fn step(title: &str) {

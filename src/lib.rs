@@ -72,6 +72,8 @@ mod client;
 pub mod doctor;
 mod error;
 mod key;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod models;
 mod rate_limit;
 pub mod responses;

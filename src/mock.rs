@@ -1,0 +1,701 @@
+//! A local stand-in of the Freddy API for your own tests (feature `mock`).
+//!
+//! [`MockFreddy`] starts a [mockito] server on 127.0.0.1 and hands out a [`FreddyClient`]
+//! already pointed at it. Scenarios answer as the documentation does — the documented 401 and
+//! 403 envelopes, rate-limit headers, a 429 with `Retry-After`, a created response, a paced
+//! stream — and remember what your code sent, so a test can assert on it.
+//!
+//! ```
+//! use std::time::Duration;
+//! use freddy::mock::MockFreddy;
+//! use freddy::responses::{CreateResponse, Message};
+//!
+//! // The code under test.
+//! fn greet(client: &freddy::FreddyClient) -> Result<String, freddy::Error> {
+//!     let request = CreateResponse::new("gpt-4o", [Message::user("Hello!")]);
+//!     Ok(client.responses().create(&request)?.text())
+//! }
+//!
+//! let mock = MockFreddy::start();
+//! mock.rate_limited(Duration::ZERO).times(1); // the first call gets a 429…
+//! let created = mock.create_response("Hi there!"); // …the client retries, and this answers
+//!
+//! assert_eq!(greet(&mock.client()).unwrap(), "Hi there!");
+//! created.assert_hits(1);
+//! assert_eq!(created.last_body().unwrap()["model"], "gpt-4o");
+//! mock.assert_key_sent();
+//! ```
+//!
+//! # Which scenario answers
+//! Scenarios limited with [`Scenario::times`] answer first, in the order they were added, until
+//! they are used up. Otherwise the most recently added scenario that matches the request
+//! answers, so a later scenario overrides an earlier one. A request that no scenario matches
+//! gets a 404 envelope with the code `MOCK_NO_SCENARIO` and is reported by
+//! [`MockFreddy::assert_no_unexpected_requests`]. A request with a missing or different key
+//! gets the documented 401, as the real API would, and fails [`MockFreddy::assert_key_sent`].
+//!
+//! For anything the scenarios do not cover, add plain mockito mocks with
+//! [`MockFreddy::server`].
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use mockito::{Matcher, Mock, Request, ServerGuard};
+use serde_json::{json, Value};
+
+use crate::{ApiKey, ClientBuilder, FreddyClient};
+
+/// The documentation's placeholder key, which [`MockFreddy::start`] expects.
+pub const PLACEHOLDER_KEY: &str = "ak_1234567890abcdef1234567890abcdef12345678";
+
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+const SCENARIO_HEADER: &str = "x-freddy-mock-scenario";
+
+/// A running stand-in of the Freddy API. Dropping it stops the server.
+pub struct MockFreddy {
+    server: Arc<Mutex<ServerGuard>>,
+    key: ApiKey,
+    log: Arc<Mutex<Vec<RecordedRequest>>>,
+    /// Scenarios are kept alive here: each holds its mockito mocks.
+    _fallbacks: Vec<Mock>,
+}
+
+impl MockFreddy {
+    /// Starts a stand-in that expects the documentation's placeholder key.
+    pub fn start() -> MockFreddy {
+        MockFreddy::with_key(
+            PLACEHOLDER_KEY
+                .parse()
+                .expect("the placeholder is a valid key"),
+        )
+    }
+
+    /// Starts a stand-in that expects `key` (for code that builds its own client).
+    pub fn with_key(key: ApiKey) -> MockFreddy {
+        let mut server = mockito::Server::new();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut fallbacks = Vec::new();
+        for method in METHODS {
+            // Created first, so any scenario added later takes precedence.
+            let recorder = Recorder::new("unexpected", &key, &log, None);
+            fallbacks.push(
+                server
+                    .mock(method, Matcher::Any)
+                    .expect_at_least(0)
+                    .with_status(404)
+                    .with_header("content-type", "application/json")
+                    .with_header_from_request(SCENARIO_HEADER, move |r| recorder.record(r))
+                    .with_body_from_request(|r| no_scenario(r).into_bytes())
+                    .create(),
+            );
+            // Highest precedence: a wrong key is refused as the API refuses it.
+            let recorder = Recorder::new("wrong key", &key, &log, None);
+            let expected = key.clone();
+            fallbacks.push(
+                server
+                    .mock(method, Matcher::Any)
+                    .match_request(move |r| key_check(r, &expected) != KeyCheck::Matched)
+                    .expect_at_most(usize::MAX)
+                    .with_status(401)
+                    .with_header("content-type", "application/json")
+                    .with_header_from_request(SCENARIO_HEADER, move |r| recorder.record(r))
+                    .with_body(envelope(401, "INVALID_API_KEY", UNAUTHORIZED_MESSAGE))
+                    .create(),
+            );
+        }
+        MockFreddy {
+            server: Arc::new(Mutex::new(server)),
+            key,
+            log,
+            _fallbacks: fallbacks,
+        }
+    }
+
+    /// A client pointed at the stand-in, with the expected key and default settings.
+    pub fn client(&self) -> FreddyClient {
+        self.client_builder()
+            .build()
+            .expect("the stand-in's URL and key are valid")
+    }
+
+    /// A builder already given the stand-in's URL and key, to change other settings.
+    pub fn client_builder(&self) -> ClientBuilder {
+        FreddyClient::builder()
+            .key(self.key.clone())
+            .base_url(&self.base_url())
+    }
+
+    /// The stand-in's base URL (`http://127.0.0.1:PORT`), for code that builds its own client.
+    pub fn base_url(&self) -> String {
+        self.lock_server().url()
+    }
+
+    /// The key the stand-in expects.
+    pub fn api_key(&self) -> &ApiKey {
+        &self.key
+    }
+
+    /// The underlying mockito server, to add mocks for what the scenarios do not cover.
+    /// Mocks added here take precedence over earlier scenarios, like any later scenario.
+    pub fn server(&self) -> MutexGuard<'_, ServerGuard> {
+        self.lock_server()
+    }
+
+    /// Every request the stand-in answered, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.log).clone()
+    }
+
+    /// Panics unless every request carried the expected key in `X-API-Key`. The message says
+    /// which request was wrong and how (missing, different); it never shows a key.
+    #[track_caller]
+    pub fn assert_key_sent(&self) {
+        let log = lock(&self.log);
+        assert!(
+            !log.is_empty(),
+            "freddy::mock: no request reached the stand-in"
+        );
+        for (n, request) in log.iter().enumerate() {
+            let problem = match request.key {
+                KeyCheck::Matched => continue,
+                KeyCheck::Missing => "no X-API-Key header",
+                KeyCheck::Different => "an X-API-Key different from the expected key",
+            };
+            panic!(
+                "freddy::mock: request #{} ({} {}) carried {problem}",
+                n + 1,
+                request.method,
+                request.path
+            );
+        }
+    }
+
+    /// Panics if a request matched no scenario.
+    #[track_caller]
+    pub fn assert_no_unexpected_requests(&self) {
+        let log = lock(&self.log);
+        if let Some(request) = log.iter().find(|r| r.scenario == "unexpected") {
+            panic!(
+                "freddy::mock: no scenario for {} {}",
+                request.method, request.path
+            );
+        }
+    }
+
+    /// A created response whose text is `text`, in the documentation's `response[].text`
+    /// shape (`POST v1/model/response`, not streamed).
+    pub fn create_response(&self, text: &str) -> Scenario {
+        self.create_response_json(json!({
+            "success": true,
+            "id": "resp_mock",
+            "thread_id": "thread_mock",
+            "response": [{"type": "text", "text": text}],
+        }))
+    }
+
+    /// A created response with exactly this body (another answer shape, say).
+    pub fn create_response_json(&self, body: Value) -> Scenario {
+        self.scenario(Spec {
+            name: "create response",
+            methods: vec!["POST"],
+            path: Some("/v1/model/response".to_owned()),
+            accept: Some("application/json"),
+            status: 200,
+            headers: Vec::new(),
+            body: Reply::Bytes(body.to_string().into_bytes()),
+        })
+    }
+
+    /// A streamed response (`POST v1/model/response` with `stream: true`) that sends each
+    /// delta as a `response.output_text.delta` event, then `data: [DONE]`.
+    pub fn stream_response(&self, deltas: &[&str]) -> Scenario {
+        self.stream_response_paced(deltas, Duration::ZERO)
+    }
+
+    /// Like [`stream_response`](Self::stream_response), with `pause` between events, to test
+    /// code that shows text as it arrives or handles a slow stream.
+    pub fn stream_response_paced(&self, deltas: &[&str], pause: Duration) -> Scenario {
+        let mut events = vec![sse(
+            "response.created",
+            &json!({"type": "response.created", "id": "resp_mock", "thread_id": "thread_mock"}),
+        )];
+        events.extend(deltas.iter().map(|delta| {
+            sse(
+                "response.output_text.delta",
+                &json!({"type": "response.output_text.delta", "delta": delta}),
+            )
+        }));
+        events.push(sse(
+            "response.completed",
+            &json!({"type": "response.completed", "id": "resp_mock"}),
+        ));
+        events.push("data: [DONE]\n\n".to_owned());
+        self.scenario(Spec {
+            name: "stream response",
+            methods: vec!["POST"],
+            path: Some("/v1/model/response".to_owned()),
+            accept: Some("text/event-stream"),
+            status: 200,
+            headers: vec![("content-type", "text/event-stream".to_owned())],
+            body: Reply::Events(events, pause),
+        })
+    }
+
+    /// `GET v1/models` listing models with these keys (the names `CreateResponse::new` takes).
+    pub fn models(&self, keys: &[&str]) -> Scenario {
+        let models: Vec<Value> = keys
+            .iter()
+            .enumerate()
+            .map(|(n, key)| {
+                json!({
+                    "id": format!("mdl_mock{n}"), "key": key, "name": key,
+                    "is_visible_in_ui": true, "is_deprecated": false,
+                    "availability_status": "general_availability",
+                })
+            })
+            .collect();
+        let body = json!({"models": models, "total_count": keys.len()});
+        self.json_scenario("models", "GET", "/v1/models", body)
+    }
+
+    /// `GET v1/health/` answering `{"status": "healthy"}`.
+    pub fn health(&self) -> Scenario {
+        self.json_scenario("health", "GET", "/v1/health/", json!({"status": "healthy"}))
+    }
+
+    /// The documented 401 envelope, for every endpoint.
+    pub fn unauthorized(&self) -> Scenario {
+        self.error_scenario(
+            "unauthorized",
+            401,
+            "INVALID_API_KEY",
+            UNAUTHORIZED_MESSAGE,
+            Vec::new(),
+        )
+    }
+
+    /// The documented 403 envelope, for every endpoint.
+    pub fn forbidden(&self) -> Scenario {
+        let message = "You don't have permission to access this resource.";
+        self.error_scenario(
+            "forbidden",
+            403,
+            "INSUFFICIENT_PERMISSIONS",
+            message,
+            Vec::new(),
+        )
+    }
+
+    /// A 429 for every endpoint, with `Retry-After` (whole seconds) and rate-limit headers
+    /// showing an exhausted window. The client retries it, so limit it with
+    /// [`Scenario::times`] to let a later call through.
+    pub fn rate_limited(&self, retry_after: Duration) -> Scenario {
+        let reset = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            + retry_after;
+        let headers = vec![
+            ("retry-after", retry_after.as_secs().to_string()),
+            ("x-ratelimit-limit", "100".to_owned()),
+            ("x-ratelimit-remaining", "0".to_owned()),
+            ("x-ratelimit-reset", reset.as_secs().to_string()),
+        ];
+        let message = "Rate limit exceeded. Please retry later.";
+        self.error_scenario("rate limited", 429, "RATE_LIMIT_EXCEEDED", message, headers)
+    }
+
+    /// A server error with this status (500, 502, 503, …) for every endpoint.
+    pub fn server_error(&self, status: u16) -> Scenario {
+        let message = "The server encountered an error. Please try again later.";
+        self.error_scenario(
+            "server error",
+            status,
+            "INTERNAL_SERVER_ERROR",
+            message,
+            Vec::new(),
+        )
+    }
+
+    /// Any JSON answer for `method` on `endpoint` (relative to `/v1/`, query excluded).
+    pub fn json(&self, method: &'static str, endpoint: &str, status: u16, body: Value) -> Scenario {
+        assert!(
+            METHODS.contains(&method),
+            "freddy::mock: unsupported method {method}"
+        );
+        self.scenario(Spec {
+            name: "json",
+            methods: vec![method],
+            path: Some(format!("/v1/{}", endpoint.trim_start_matches('/'))),
+            accept: None,
+            status,
+            headers: Vec::new(),
+            body: Reply::Bytes(body.to_string().into_bytes()),
+        })
+    }
+
+    fn json_scenario(
+        &self,
+        name: &'static str,
+        method: &'static str,
+        path: &str,
+        body: Value,
+    ) -> Scenario {
+        self.scenario(Spec {
+            name,
+            methods: vec![method],
+            path: Some(path.to_owned()),
+            accept: None,
+            status: 200,
+            headers: rate_limit_headers(),
+            body: Reply::Bytes(body.to_string().into_bytes()),
+        })
+    }
+
+    fn error_scenario(
+        &self,
+        name: &'static str,
+        status: u16,
+        code: &str,
+        message: &str,
+        headers: Vec<(&'static str, String)>,
+    ) -> Scenario {
+        self.scenario(Spec {
+            name,
+            methods: METHODS.to_vec(),
+            path: None,
+            accept: None,
+            status,
+            headers,
+            body: Reply::Bytes(envelope(status, code, message).into_bytes()),
+        })
+    }
+
+    fn scenario(&self, spec: Spec) -> Scenario {
+        let mut scenario = Scenario {
+            server: Arc::clone(&self.server),
+            key: self.key.clone(),
+            log: Arc::clone(&self.log),
+            served: Arc::new(AtomicUsize::new(0)),
+            spec: Arc::new(spec),
+            limit: None,
+            mocks: Vec::new(),
+        };
+        scenario.mount();
+        scenario
+    }
+
+    fn lock_server(&self) -> MutexGuard<'_, ServerGuard> {
+        lock(&self.server)
+    }
+}
+
+impl fmt::Debug for MockFreddy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockFreddy")
+            .field("base_url", &self.base_url())
+            .field("key", &self.key)
+            .field("requests", &lock(&self.log).len())
+            .finish()
+    }
+}
+
+/// One kind of answer of the stand-in. Keep it to assert on what your code sent; dropping it
+/// does not remove it.
+pub struct Scenario {
+    server: Arc<Mutex<ServerGuard>>,
+    key: ApiKey,
+    log: Arc<Mutex<Vec<RecordedRequest>>>,
+    served: Arc<AtomicUsize>,
+    spec: Arc<Spec>,
+    limit: Option<usize>,
+    mocks: Vec<Mock>,
+}
+
+impl Scenario {
+    /// Answers at most `n` calls, then lets later calls fall through to other scenarios.
+    /// Limited scenarios answer before unlimited ones.
+    pub fn times(mut self, n: usize) -> Scenario {
+        self.limit = Some(n);
+        self.remount();
+        self
+    }
+
+    /// Answers only `method` on `endpoint` (relative to `/v1/`, query excluded), such as a 403
+    /// for one organisation's keys while every other call succeeds.
+    pub fn only(mut self, method: &'static str, endpoint: &str) -> Scenario {
+        assert!(
+            METHODS.contains(&method),
+            "freddy::mock: unsupported method {method}"
+        );
+        let spec = Arc::make_mut(&mut self.spec);
+        spec.methods = vec![method];
+        spec.path = Some(format!("/v1/{}", endpoint.trim_start_matches('/')));
+        self.remount();
+        self
+    }
+
+    /// How many calls this scenario answered.
+    pub fn hits(&self) -> usize {
+        self.served.load(Ordering::SeqCst)
+    }
+
+    /// Panics unless this scenario answered exactly `n` calls.
+    #[track_caller]
+    pub fn assert_hits(&self, n: usize) {
+        let hits = self.hits();
+        assert!(
+            hits == n,
+            "freddy::mock: scenario `{}` answered {hits} call(s), expected {n}",
+            self.spec.name
+        );
+    }
+
+    /// The JSON body of the last call this scenario answered, if it had one.
+    pub fn last_body(&self) -> Option<Value> {
+        lock(&self.log)
+            .iter()
+            .rev()
+            .find(|r| r.scenario_id == self.id())
+            .and_then(|r| r.body.clone())
+    }
+
+    fn id(&self) -> usize {
+        Arc::as_ptr(&self.served) as usize
+    }
+
+    fn remount(&mut self) {
+        for mock in self.mocks.drain(..) {
+            mock.remove();
+        }
+        self.mount();
+    }
+
+    fn mount(&mut self) {
+        let mut server = lock(&self.server);
+        for &method in &self.spec.methods {
+            let path: Matcher = match &self.spec.path {
+                Some(path) => Matcher::Exact(path.clone()),
+                None => Matcher::Any,
+            };
+            let mut mock = server
+                .mock(method, path)
+                .with_status(usize::from(self.spec.status));
+            if let Some(accept) = self.spec.accept {
+                mock = mock.match_header("accept", accept);
+            }
+            // mockito prefers a matching mock still short of its `expect_at_most`, else the
+            // last one created: that is what makes limited scenarios answer first.
+            mock = match self.limit {
+                Some(n) => mock.expect_at_most(n),
+                None => mock.expect_at_least(0),
+            };
+            let (expected, served, limit) =
+                (self.key.clone(), Arc::clone(&self.served), self.limit);
+            mock = mock.match_request(move |r| {
+                let within_limit = limit.is_none_or(|n| served.load(Ordering::SeqCst) < n);
+                within_limit && key_check(r, &expected) == KeyCheck::Matched
+            });
+            let recorder = Recorder::new(self.spec.name, &self.key, &self.log, Some(&self.served));
+            mock = mock.with_header_from_request(SCENARIO_HEADER, move |r| recorder.record(r));
+            for (name, value) in &self.spec.headers {
+                mock = mock.with_header(*name, value);
+            }
+            if !self
+                .spec
+                .headers
+                .iter()
+                .any(|(name, _)| *name == "content-type")
+            {
+                mock = mock.with_header("content-type", "application/json");
+            }
+            mock = match &self.spec.body {
+                Reply::Bytes(bytes) => mock.with_body(bytes),
+                Reply::Events(events, pause) => {
+                    let (events, pause) = (events.clone(), *pause);
+                    mock.with_chunked_body(move |w| {
+                        for (n, event) in events.iter().enumerate() {
+                            if n > 0 && !pause.is_zero() {
+                                std::thread::sleep(pause); // the pacing is the scenario
+                            }
+                            w.write_all(event.as_bytes())?;
+                            w.flush()?;
+                        }
+                        Ok(())
+                    })
+                }
+            };
+            self.mocks.push(mock.create());
+        }
+    }
+}
+
+impl fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scenario")
+            .field("name", &self.spec.name)
+            .field("limit", &self.limit)
+            .field("hits", &self.hits())
+            .finish()
+    }
+}
+
+/// A request the stand-in answered, as far as a test needs it. The key is never kept: only
+/// whether it was the expected one.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// The scenario that answered (`unexpected` when none matched, `wrong key` for a 401
+    /// given because of the key).
+    pub scenario: &'static str,
+    /// The HTTP method.
+    pub method: String,
+    /// The path, query included.
+    pub path: String,
+    /// Whether the expected key was sent.
+    pub key: KeyCheck,
+    /// The request body, when it was JSON.
+    pub body: Option<Value>,
+    scenario_id: usize,
+}
+
+/// How the request's `X-API-Key` compared with the expected key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyCheck {
+    /// Exactly the expected key.
+    Matched,
+    /// No `X-API-Key` header.
+    Missing,
+    /// Another value (or more than one header).
+    Different,
+}
+
+fn key_check(request: &Request, expected: &ApiKey) -> KeyCheck {
+    match request.header("x-api-key").as_slice() {
+        [] => KeyCheck::Missing,
+        [value] if constant_time_eq(value.as_bytes(), expected.expose_secret().as_bytes()) => {
+            KeyCheck::Matched
+        }
+        _ => KeyCheck::Different,
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Writes a [`RecordedRequest`] when its scenario answers (mockito calls a response header's
+/// closure exactly once per answer, whatever the body).
+struct Recorder {
+    scenario: &'static str,
+    key: ApiKey,
+    log: Arc<Mutex<Vec<RecordedRequest>>>,
+    served: Option<Arc<AtomicUsize>>,
+}
+
+impl Recorder {
+    fn new(
+        scenario: &'static str,
+        key: &ApiKey,
+        log: &Arc<Mutex<Vec<RecordedRequest>>>,
+        served: Option<&Arc<AtomicUsize>>,
+    ) -> Recorder {
+        Recorder {
+            scenario,
+            key: key.clone(),
+            log: Arc::clone(log),
+            served: served.map(Arc::clone),
+        }
+    }
+
+    fn record(&self, request: &Request) -> String {
+        let scenario_id = self.served.as_ref().map_or(0, |s| Arc::as_ptr(s) as usize);
+        if let Some(served) = &self.served {
+            served.fetch_add(1, Ordering::SeqCst);
+        }
+        let body = request
+            .body()
+            .ok()
+            .and_then(|b| serde_json::from_slice(b).ok());
+        lock(&self.log).push(RecordedRequest {
+            scenario: self.scenario,
+            method: request.method().to_owned(),
+            path: request.path_and_query().to_owned(),
+            key: key_check(request, &self.key),
+            body,
+            scenario_id,
+        });
+        self.scenario.to_owned()
+    }
+}
+
+#[derive(Clone)]
+struct Spec {
+    name: &'static str,
+    methods: Vec<&'static str>,
+    /// `None`: every path.
+    path: Option<String>,
+    accept: Option<&'static str>,
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Reply,
+}
+
+#[derive(Clone)]
+enum Reply {
+    Bytes(Vec<u8>),
+    /// Server-Sent Events, written one by one with a pause between them.
+    Events(Vec<String>, Duration),
+}
+
+const UNAUTHORIZED_MESSAGE: &str = "The API key provided is invalid or has expired.";
+
+/// The documented error envelope.
+fn envelope(status: u16, code: &str, message: &str) -> String {
+    json!({
+        "success": false,
+        "error": {
+            "code": code,
+            "message": message,
+            "system_message": message,
+            "type": if status < 500 { "client_error" } else { "server_error" },
+            "status": status,
+            "details": {},
+            "trace_id": "mock-trace-id",
+            "timestamp": "2025-12-22T15:30:00Z",
+        }
+    })
+    .to_string()
+}
+
+fn no_scenario(request: &Request) -> String {
+    let message = format!(
+        "freddy::mock has no scenario for {} {}",
+        request.method(),
+        request.path()
+    );
+    envelope(404, "MOCK_NO_SCENARIO", &message)
+}
+
+fn sse(name: &str, data: &Value) -> String {
+    format!("event: {name}\ndata: {data}\n\n")
+}
+
+fn rate_limit_headers() -> Vec<(&'static str, String)> {
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+        + 60;
+    vec![
+        ("x-ratelimit-limit", "100".to_owned()),
+        ("x-ratelimit-remaining", "99".to_owned()),
+        ("x-ratelimit-reset", reset.to_string()),
+    ]
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
