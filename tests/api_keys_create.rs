@@ -125,6 +125,27 @@ fn a_key_a_header_cannot_carry_is_an_error_that_does_not_quote_it() {
 }
 
 #[test]
+fn a_malformed_description_does_not_cost_the_new_key() {
+    let secret = common::fake_key(4);
+    let mut server = Server::new();
+    server
+        .mock("POST", KEYS)
+        .with_status(201)
+        .with_body(
+            json!({"id": "key_new", "key": secret, "is_active": "yes", "scopes": 3}).to_string(),
+        )
+        .create();
+    let created = common::client(&server.url())
+        .api_keys("org_1")
+        .create(&NewApiKey::new("x"))
+        .unwrap();
+    assert_eq!(created.key.expose_secret(), secret);
+    assert_eq!(created.info.id, "key_new");
+    assert_eq!(created.info.extra["is_active"], "yes");
+    assert!(!created.info.extra.contains_key("key"));
+}
+
+#[test]
 fn an_answer_without_the_key_is_a_decode_error() {
     let mut server = Server::new();
     server

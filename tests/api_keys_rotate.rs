@@ -74,3 +74,24 @@ fn rotating_a_deleted_key_is_a_409() {
     assert_eq!(err.status(), Some(409));
     assert_eq!(err.api_error().unwrap().message(), "API key is deleted");
 }
+
+#[test]
+fn an_odd_answer_around_the_new_key_still_hands_it_over() {
+    let secret = common::fake_key(10);
+    let mut server = Server::new();
+    server
+        .mock("POST", "/v1/organizations/org_1/api-keys/key_1/rotate")
+        .with_body(json!({"success": "ok", "new_key": {"key": secret}}).to_string())
+        .create();
+    let answer = common::client(&server.url())
+        .api_keys("org_1")
+        .rotate("key_1")
+        .unwrap();
+    assert_eq!(answer.new_key.key.expose_secret(), secret);
+    assert_eq!(answer.new_key.info.id, "");
+    assert_eq!(answer.success, None);
+    assert_eq!(
+        common::leaked_windows(&secret, &format!("{answer:?}")),
+        Vec::<String>::new()
+    );
+}

@@ -30,7 +30,6 @@ use std::iter::FusedIterator;
 
 use http::Method;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use crate::client::{transport, FreddyClient};
 use crate::error::{DecodeError, Error};
@@ -43,6 +42,8 @@ pub use types::{
 
 /// The page size [`ApiKeys::list_all`] and [`ApiKeys::find_by_key`] ask for.
 const PAGE_SIZE: u32 = 100;
+/// Where the rotate answer puts the new key (the reference's name, and its camelCase form).
+const NEW_KEY_FIELDS: [&str; 2] = ["new_key", "newKey"];
 
 impl FreddyClient {
     /// The API keys of an organisation. Nothing is sent until a method is called; an
@@ -76,7 +77,7 @@ impl<'c> ApiKeys<'c> {
             ));
         }
         let endpoint = format!("{}?page={page}&page_size={page_size}", self.collection()?);
-        typed(self.send(Method::GET, &endpoint, None)?.json)
+        self.call(Method::GET, &endpoint, None)
     }
 
     /// Every page in turn, from the first, `page_size` keys at a time. The iteration ends after
@@ -113,60 +114,57 @@ impl<'c> ApiKeys<'c> {
     /// has as many keys as it may, the API answers 409 ([`Error::Api`]).
     ///
     /// Not retried after it may have reached the server, so one call makes at most one key.
+    /// Once the secret has arrived it is handed over, even if the rest of the answer is not
+    /// what the reference describes (`info` then holds what could be read).
     pub fn create(&self, new: &NewApiKey) -> Result<ApiKeyCreated, Error> {
         new.check()?;
         let mut sifted = self.send(Method::POST, &self.collection()?, Some(to_json(new)?))?;
         let key = sifted.take_key(&[]).ok_or_else(no_key_in_answer)?;
         Ok(ApiKeyCreated {
             key,
-            info: typed(sifted.json)?,
+            info: ApiKeyInfo::lenient(sifted.json),
         })
     }
 
     /// One key's description.
     pub fn get(&self, key_id: &str) -> Result<ApiKeyInfo, Error> {
-        typed(
-            self.send(Method::GET, &self.member(key_id, None)?, None)?
-                .json,
-        )
+        self.call(Method::GET, &self.member(key_id, None)?, None)
     }
 
     /// Changes a key's name, spending cap, scopes or expiry (PATCH); returns the key as changed.
     pub fn update(&self, key_id: &str, update: &ApiKeyUpdate) -> Result<ApiKeyInfo, Error> {
         update.check()?;
         let endpoint = self.member(key_id, None)?;
-        typed(
-            self.send(Method::PATCH, &endpoint, Some(to_json(update)?))?
-                .json,
-        )
+        self.call(Method::PATCH, &endpoint, Some(to_json(update)?))
     }
 
     /// Deletes a key (the API keeps it as deleted; deleting twice is not an error).
     pub fn delete(&self, key_id: &str) -> Result<ApiKeyAction, Error> {
-        typed(
-            self.send(Method::DELETE, &self.member(key_id, None)?, None)?
-                .json,
-        )
+        self.call(Method::DELETE, &self.member(key_id, None)?, None)
     }
 
     /// Activates a deactivated key.
     pub fn activate(&self, key_id: &str) -> Result<ApiKeyAction, Error> {
-        self.action(key_id, "activate")
+        self.call(Method::POST, &self.member(key_id, Some("activate"))?, None)
     }
 
     /// Deactivates a key: requests with it are refused until it is activated again.
     pub fn deactivate(&self, key_id: &str) -> Result<ApiKeyAction, Error> {
-        self.action(key_id, "deactivate")
+        self.call(
+            Method::POST,
+            &self.member(key_id, Some("deactivate"))?,
+            None,
+        )
     }
 
     /// Pauses a key for a while.
     pub fn pause(&self, key_id: &str) -> Result<ApiKeyAction, Error> {
-        self.action(key_id, "pause")
+        self.call(Method::POST, &self.member(key_id, Some("pause"))?, None)
     }
 
     /// Ends a pause.
     pub fn unpause(&self, key_id: &str) -> Result<ApiKeyAction, Error> {
-        self.action(key_id, "unpause")
+        self.call(Method::POST, &self.member(key_id, Some("unpause"))?, None)
     }
 
     /// Replaces a key in one step: the API deletes it at once and creates a new one with the
@@ -174,32 +172,20 @@ impl<'c> ApiKeys<'c> {
     /// key fails from then on; for a rotation without downtime create a new key, switch to it
     /// ([`FreddyClient::set_api_key`]), then delete the old one (see `examples/rotate_key.rs`).
     ///
-    /// A key already deleted is a 409 ([`Error::Api`]).
+    /// A key already deleted is a 409 ([`Error::Api`]). Like [`create`](Self::create), a new
+    /// secret that arrived is always handed over.
     pub fn rotate(&self, key_id: &str) -> Result<ApiKeyRotated, Error> {
         let endpoint = self.member(key_id, Some("rotate"))?;
         let mut sifted = self.send(Method::POST, &endpoint, None)?;
-        let key = ["new_key", "newKey"]
+        let key = NEW_KEY_FIELDS
             .iter()
             .find_map(|field| sifted.take_key(&[*field]))
             .ok_or_else(no_key_in_answer)?;
-        let wire: types::RotatedWire = typed(sifted.json)?;
-        Ok(ApiKeyRotated {
-            success: wire.success,
-            message: wire.message,
-            old_key_id: wire.old_key_id,
-            new_key: ApiKeyCreated {
-                key,
-                info: wire.new_key,
-            },
-            extra: wire.extra,
-        })
-    }
-
-    fn action(&self, key_id: &str, action: &str) -> Result<ApiKeyAction, Error> {
-        typed(
-            self.send(Method::POST, &self.member(key_id, Some(action))?, None)?
-                .json,
-        )
+        Ok(ApiKeyRotated::from_answer(
+            key,
+            sifted.json,
+            &NEW_KEY_FIELDS,
+        ))
     }
 
     fn collection(&self) -> Result<String, Error> {
@@ -215,6 +201,16 @@ impl<'c> ApiKeys<'c> {
             endpoint.push_str(action);
         }
         Ok(endpoint)
+    }
+
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        endpoint: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, Error> {
+        let json = self.send(method, endpoint, body)?.json;
+        serde_json::from_value(json).map_err(|e| Error::Decode(DecodeError::from_json(&e)))
     }
 
     /// Every answer goes through the sieve, so a plaintext key never reaches a `String`, even
@@ -286,10 +282,6 @@ impl fmt::Debug for ApiKeyPages<'_> {
             .field("next", &self.next)
             .finish_non_exhaustive()
     }
-}
-
-fn typed<T: DeserializeOwned>(json: Value) -> Result<T, Error> {
-    serde_json::from_value(json).map_err(|e| Error::Decode(DecodeError::from_json(&e)))
 }
 
 fn to_json<B: serde::Serialize>(body: &B) -> Result<Vec<u8>, Error> {

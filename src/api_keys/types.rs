@@ -19,6 +19,7 @@ use crate::wire::{lenient_f64, lenient_u64};
 #[non_exhaustive]
 pub struct ApiKeyInfo {
     /// The key's id: what [`ApiKeys::get`](super::ApiKeys::get) and the other calls take.
+    /// (Empty only when the answer that brought a new key had no usable id.)
     pub id: String,
     /// The organisation the key belongs to.
     #[serde(default, alias = "organizationId")]
@@ -62,6 +63,41 @@ pub struct ApiKeyInfo {
 }
 
 impl ApiKeyInfo {
+    /// Reads a key's description; what does not fit the typed fields stays in `extra` (with
+    /// the `id` kept when it is a string or a number). For answers that carry a new secret,
+    /// which must not be lost to a malformed description.
+    pub(super) fn lenient(json: Value) -> ApiKeyInfo {
+        if let Ok(info) = serde_json::from_value(json.clone()) {
+            return info;
+        }
+        let mut extra = into_object(json);
+        let id = match extra.remove("id") {
+            Some(Value::String(id)) => id,
+            Some(Value::Number(id)) => id.to_string(),
+            Some(other) => {
+                extra.insert("id".to_owned(), other);
+                String::new()
+            }
+            None => String::new(),
+        };
+        ApiKeyInfo {
+            id,
+            organization_id: None,
+            key_name: None,
+            key_prefix: None,
+            is_active: None,
+            is_paused: None,
+            usage_limit_chf: None,
+            scopes: None,
+            metadata: None,
+            created_by: None,
+            created_at: None,
+            last_used_at: None,
+            expires_at: None,
+            extra,
+        }
+    }
+
     /// Whether `key` starts with this key's [`key_prefix`](Self::key_prefix): how to find the
     /// id of a key you hold. A trailing `…`, `...` or `*` in the prefix is ignored, and a prefix
     /// of `ak_` alone matches nothing.
@@ -161,6 +197,30 @@ pub struct ApiKeyRotated {
     pub extra: Map<String, Value>,
 }
 
+impl ApiKeyRotated {
+    /// Reads the rotate answer, once its plaintext key has been taken out. Never fails: the
+    /// new key must reach the caller whatever else the answer holds.
+    pub(super) fn from_answer(key: ApiKey, json: Value, new_key_fields: &[&str]) -> ApiKeyRotated {
+        let mut extra = into_object(json);
+        let mut take = |names: &[&str]| names.iter().find_map(|n| extra.remove(*n));
+        let new_key = take(new_key_fields).unwrap_or(Value::Null);
+        let success = take(&["success"]).and_then(|v| v.as_bool());
+        let message = take(&["message"]).and_then(|v| v.as_str().map(str::to_owned));
+        let old_key_id =
+            take(&["old_key_id", "oldKeyId"]).and_then(|v| v.as_str().map(str::to_owned));
+        ApiKeyRotated {
+            success,
+            message,
+            old_key_id,
+            new_key: ApiKeyCreated {
+                key,
+                info: ApiKeyInfo::lenient(new_key),
+            },
+            extra,
+        }
+    }
+}
+
 impl fmt::Debug for ApiKeyRotated {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiKeyRotated")
@@ -171,21 +231,6 @@ impl fmt::Debug for ApiKeyRotated {
             .field("extra", &self.extra)
             .finish()
     }
-}
-
-/// The rotate answer as it arrives, once its plaintext key has been taken out.
-#[derive(Deserialize)]
-pub(super) struct RotatedWire {
-    #[serde(default)]
-    pub(super) success: Option<bool>,
-    #[serde(default)]
-    pub(super) message: Option<String>,
-    #[serde(default, alias = "oldKeyId")]
-    pub(super) old_key_id: Option<String>,
-    #[serde(alias = "newKey")]
-    pub(super) new_key: ApiKeyInfo,
-    #[serde(flatten)]
-    pub(super) extra: Map<String, Value>,
 }
 
 /// A key to create: a name, and optionally a spending cap, scopes, an expiry and metadata.
@@ -331,6 +376,13 @@ impl ApiKeyUpdate {
         }
         check_limit(self.usage_limit_chf)?;
         check_expiry(self.expires_at.as_deref())
+    }
+}
+
+fn into_object(json: Value) -> Map<String, Value> {
+    match json {
+        Value::Object(fields) => fields,
+        _ => Map::new(),
     }
 }
 
