@@ -691,3 +691,126 @@ mod tests {
         assert!(!text.contains("secret"), "{text}");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use http::{HeaderName, HeaderValue};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::key::ApiKey;
+
+    /// JSON values whose strings and numbers are often cut from `secret`.
+    fn value_around(secret: String) -> impl Strategy<Value = Value> + Clone {
+        let len = secret.len();
+        let digits = secret.clone();
+        let fragment = (0..len, 8..=len)
+            .prop_map(move |(start, take)| secret[start..len.min(start + take)].to_owned());
+        let leaf = prop_oneof![
+            1 => Just(Value::Null),
+            1 => any::<bool>().prop_map(Value::from),
+            1 => any::<i64>().prop_map(Value::from),
+            1 => any::<f64>().prop_map(Value::from),
+            2 => ".{0,12}".prop_map(Value::from),
+            3 => fragment.clone().prop_map(Value::from),
+            3 => (0..len).prop_map(move |start| digits_from(&digits, start)),
+        ];
+        let name = prop_oneof![
+            prop::sample::select(vec![
+                "error",
+                "code",
+                "message",
+                "system_message",
+                "type",
+                "details",
+                "trace_id",
+                "timestamp",
+                "detail",
+                "msg",
+                "status",
+            ])
+            .prop_map(str::to_owned),
+            fragment,
+            ".{0,6}",
+        ];
+        leaf.prop_recursive(4, 32, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(name.clone(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The number made of the run of digits of `secret` that starts at `start` (`null` when
+    /// there is none): a key with a long run of digits can leak through a JSON number too.
+    fn digits_from(secret: &str, start: usize) -> Value {
+        let run: String = secret[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .take(19)
+            .collect();
+        run.parse::<u64>().map_or(Value::Null, Value::from)
+    }
+
+    /// Arbitrary bytes, arbitrary JSON, and the documented envelope and FastAPI's validation
+    /// errors with arbitrary values in every field.
+    fn body_around(secret: String) -> impl Strategy<Value = Vec<u8>> {
+        let value = value_around(secret);
+        let fields = prop::collection::vec(value.clone(), 4);
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..300),
+            value.clone().prop_map(|v| v.to_string().into_bytes()),
+            value.prop_map(|v| json!({ "error": v }).to_string().into_bytes()),
+            fields.clone().prop_map(|f| {
+                let [code, message, details, trace_id] = [&f[0], &f[1], &f[2], &f[3]];
+                let error = json!({ "code": code, "message": message, "details": details,
+                                    "trace_id": trace_id, "system_message": message });
+                json!({ "success": false, "error": error })
+                    .to_string()
+                    .into_bytes()
+            }),
+            fields.prop_map(|f| {
+                let detail = json!([{ "loc": f[0], "msg": f[1], "input": f[2] }]);
+                json!({ "detail": detail, "trace_id": f[3] })
+                    .to_string()
+                    .into_bytes()
+            }),
+        ]
+    }
+
+    fn case() -> impl Strategy<Value = (String, u16, Vec<u8>, bool, Option<String>)> {
+        prop_oneof!["[A-Za-z0-9]{39}", "[0-9a-f]{39}"].prop_flat_map(|secret| {
+            let header = prop_oneof![".{0,20}", Just(secret.clone())];
+            (
+                Just(secret.clone()),
+                any::<u16>(),
+                body_around(secret),
+                any::<bool>(),
+                proptest::option::of(header),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_body_gives_an_error_with_its_status_and_no_key(
+            (secret, status, body, truncated, trace) in case(),
+        ) {
+            let key = ApiKey::new(format!("ak_{secret}")).unwrap();
+            let scrubber = Scrubber::new(&key);
+            let mut headers = HeaderMap::new();
+            if let Some(trace) = trace.and_then(|t| HeaderValue::from_str(&t).ok()) {
+                headers.insert(HeaderName::from_static("x-trace-id"), trace);
+            }
+            let error = ApiError::from_response(status, &headers, &body, truncated, scrubber);
+            prop_assert_eq!(error.status(), status);
+            prop_assert!(!error.code().is_empty());
+            let shown = format!("{error} {error:?} {error:#?}");
+            prop_assert!(!scrubber.leaks(&shown), "{}", shown);
+        }
+    }
+}

@@ -248,6 +248,8 @@ impl<'k> Scrubber<'k> {
         }
         match value {
             Value::String(s) => Value::String(self.scrub(&s)),
+            // A key with a long run of digits can be echoed as a number.
+            Value::Number(n) if self.leaks(&n.to_string()) => Value::String(REDACTED.to_owned()),
             Value::Array(items) => {
                 Value::Array(items.into_iter().map(|v| self.scrub_json(v)).collect())
             }
@@ -297,9 +299,121 @@ mod tests {
     }
 
     #[test]
+    fn numbers_holding_a_run_of_the_key_are_scrubbed() {
+        let key: ApiKey = DOC_KEY.parse().unwrap();
+        let s = Scrubber::new(&key);
+        let scrubbed = s.scrub_json(serde_json::json!({ "n": 1234567890, "m": 7 }));
+        assert_eq!(scrubbed, serde_json::json!({ "n": REDACTED, "m": 7 }));
+    }
+
+    #[test]
     fn server_keys_are_only_refused_for_unprintable_bytes() {
         assert!(ApiKey::from_server("sk_not-our-shape").is_some());
         assert!(ApiKey::from_server("ak_bad\nline").is_none());
         assert!(ApiKey::from_server("").is_none());
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A valid key's secret part: 39 or 40 ASCII letters and digits.
+    fn secret() -> impl Strategy<Value = String> {
+        "[A-Za-z0-9]{39,40}"
+    }
+
+    /// Hex-like secrets (as in the documentation's example) have long runs of digits.
+    fn any_secret() -> impl Strategy<Value = String> {
+        prop_oneof![secret(), "[0-9a-f]{39}", "[0-9]{39}"]
+    }
+
+    /// Text mixing fragments of `secret` (whole, cut, repeated, overlapping) with anything else.
+    fn text_around(secret: String) -> impl Strategy<Value = String> {
+        let len = secret.len();
+        let piece = prop_oneof![
+            (0..len, 1..=len)
+                .prop_map(move |(start, take)| secret[start..len.min(start + take)].to_owned()),
+            ".{0,12}",
+            "[ -~]{0,12}",
+        ];
+        prop::collection::vec(piece, 0..8).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn valid_shapes_parse_and_round_trip(
+            secret in secret(),
+            before in "[ \t\r\n]{0,3}",
+            after in "[ \t\r\n]{0,3}",
+        ) {
+            let key = format!("{PREFIX}{secret}");
+            let parsed: ApiKey = format!("{before}{key}{after}").parse().unwrap();
+            prop_assert_eq!(parsed.expose_secret(), key.as_str());
+            prop_assert_eq!(parsed.secret_part(), secret.as_bytes());
+            prop_assert_eq!(ApiKey::new(&key).unwrap(), parsed);
+        }
+
+        #[test]
+        fn a_bad_character_is_reported_where_it_is(
+            good in "[A-Za-z0-9]{0,45}",
+            bad in any::<char>().prop_filter("not a letter or digit", |c| !c.is_ascii_alphanumeric()),
+            rest in ".{0,10}",
+        ) {
+            // A final letter keeps `trim` from removing a whitespace `bad` at the end.
+            let raw = format!("{PREFIX}{good}{bad}{rest}x");
+            let error = raw.parse::<ApiKey>().unwrap_err();
+            prop_assert_eq!(error, KeyError::BadCharacter { position: PREFIX.len() + good.len() });
+            prop_assert_eq!(error.position(), Some(PREFIX.len() + good.len()));
+        }
+
+        #[test]
+        fn no_string_makes_parsing_panic(raw in prop_oneof![".*", "ak_.{0,50}", "\\PC{0,60}"]) {
+            match raw.parse::<ApiKey>() {
+                Ok(key) => {
+                    let trimmed = raw.trim();
+                    prop_assert_eq!(key.expose_secret(), trimmed);
+                    prop_assert!(LENGTHS.contains(&trimmed.len()));
+                    prop_assert!(trimmed[PREFIX.len()..].bytes().all(|b| b.is_ascii_alphanumeric()));
+                    let _ = format!("{key:?}");
+                }
+                Err(error) => {
+                    let _ = error.to_string();
+                }
+            }
+            if let Some(key) = ApiKey::from_server(&raw) {
+                prop_assert_eq!(key.expose_secret(), raw.trim());
+            }
+        }
+
+        #[test]
+        fn scrubbed_text_holds_no_window_of_the_key(
+            (secret, text) in any_secret().prop_flat_map(|s| (Just(s.clone()), text_around(s))),
+        ) {
+            let key = ApiKey::new(format!("{PREFIX}{secret}")).unwrap();
+            let scrubber = Scrubber::new(&key);
+            let scrubbed = scrubber.scrub(&text);
+            prop_assert!(!scrubber.leaks(&scrubbed), "{:?} -> {:?}", text, scrubbed);
+            if !scrubber.leaks(&text) {
+                prop_assert_eq!(&scrubbed, &text);
+            }
+            let json = scrubber.scrub_json(serde_json::json!({ text.clone(): [text, 1] }));
+            prop_assert!(!scrubber.leaks(&json.to_string()), "{}", json);
+        }
+
+        #[test]
+        fn text_without_a_window_is_left_alone(
+            secret in any_secret(),
+            text in "\\PC{0,80}",
+        ) {
+            let key = ApiKey::new(format!("{PREFIX}{secret}")).unwrap();
+            let scrubber = Scrubber::new(&key);
+            prop_assume!(!scrubber.leaks(&text));
+            prop_assert_eq!(scrubber.scrub(&text), text);
+        }
     }
 }

@@ -288,3 +288,108 @@ mod tests {
         assert!(check_endpoint("a%41").is_ok());
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const BASES: [&str; 4] = [
+        "https://api.aitronos.com",
+        "https://api.aitronos.com/",
+        "http://127.0.0.1:8080/gateway/",
+        "https://host.example:8443/a/b",
+    ];
+
+    /// Endpoints built from the pieces that have let arguments escape elsewhere: dot segments
+    /// (also encoded), slashes and backslashes (also encoded), schemes, user info, queries,
+    /// fragments, stray `%`.
+    fn hostile_endpoint() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => "[a-z0-9]{1,4}",
+            2 => Just("/".to_owned()),
+            3 => prop::sample::select(vec![
+                "/", "//", ".", "..", "%2e", "%2E", "%2e%2E", "%2f", "%2F", "%5c", "%5C", "\\",
+                ":", "@", "?", "#", "%", "%4", "%41", "%25", "https:", "//evil.example",
+                "http://evil.example", "evil.example:443", ";", "~", "&", "=", " ", "\t", "é",
+            ])
+            .prop_map(str::to_owned),
+        ];
+        prop::collection::vec(piece, 0..10).prop_map(|pieces| pieces.concat())
+    }
+
+    fn percent_decode(s: &str) -> Vec<u8> {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let hex = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            match (b[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                (byte, _) => {
+                    out.push(byte);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn no_accepted_endpoint_leaves_the_origin_or_v1(
+            base in prop::sample::select(BASES.to_vec()),
+            endpoint in prop_oneof![3 => hostile_endpoint(), 1 => ".{0,40}"],
+        ) {
+            let base = BaseUrl::parse(base).unwrap();
+            let Ok(url) = base.endpoint_url(&endpoint) else { return Ok(()) };
+            let uri: Uri = url.parse().map_err(|e| {
+                TestCaseError::fail(format!("{endpoint:?} gave {url:?}, not a URI: {e}"))
+            })?;
+            let root: Uri = base.as_str().parse().unwrap();
+            prop_assert_eq!(uri.scheme(), root.scheme(), "{:?} -> {:?}", endpoint, url);
+            prop_assert_eq!(uri.authority(), root.authority(), "{:?} -> {:?}", endpoint, url);
+            prop_assert_eq!(Origin::of(&uri), Some(base.origin().clone()));
+
+            let prefix = format!("{}/v1/", root.path().trim_end_matches('/'));
+            let path = percent_decode(uri.path());
+            prop_assert!(
+                path.starts_with(prefix.as_bytes()),
+                "{:?} -> path {:?}", endpoint, uri.path()
+            );
+            let rest = &path[prefix.len()..];
+            prop_assert!(
+                rest.split(|&b| b == b'/').all(|s| s != b"." && s != b".."),
+                "{:?} -> path {:?}", endpoint, uri.path()
+            );
+            prop_assert!(!rest.contains(&b'\\'), "{:?} -> path {:?}", endpoint, uri.path());
+        }
+
+        #[test]
+        fn plain_paths_are_kept_as_given(
+            base in prop::sample::select(BASES.to_vec()),
+            segments in prop::collection::vec("[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,8}", 1..5),
+            query in proptest::option::of("[a-z]{1,5}=[a-z0-9/]{0,5}"),
+            slash in any::<bool>(),
+        ) {
+            let path = segments.join("/");
+            prop_assume!(path.split('/').all(|s| !is_dot_segment(s)));
+            let endpoint = format!(
+                "{}{path}{}",
+                if slash { "/" } else { "" },
+                query.as_ref().map(|q| format!("?{q}")).unwrap_or_default()
+            );
+            let base = BaseUrl::parse(base).unwrap();
+            let url = base.endpoint_url(&endpoint).unwrap();
+            prop_assert_eq!(url, format!("{}/v1/{}", base.as_str(), endpoint.trim_start_matches('/')));
+        }
+    }
+}

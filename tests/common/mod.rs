@@ -10,18 +10,24 @@ use freddy::FreddyClient;
 /// A fake key of the documented 42-character shape. `n` picks one of many distinct keys; no two
 /// share an 8-character run, so a leak of one is never mistaken for another.
 pub fn fake_key(n: u32) -> String {
+    String::from_utf8(fake_key_bytes(n).to_vec()).expect("fake keys are ASCII")
+}
+
+/// The bytes of [`fake_key`]`(n)`, built without touching the heap, for tests that must keep
+/// the key off it (the allocator scan of `zeroize_scan.rs`).
+pub fn fake_key_bytes(n: u32) -> [u8; 42] {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut state =
         0x2545_f491_4f6c_dd1d_u64 ^ (u64::from(n) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let secret: String = (0..39)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
-        })
-        .collect();
-    format!("ak_{secret}")
+    let mut key = [0u8; 42];
+    key[..3].copy_from_slice(b"ak_");
+    for byte in &mut key[3..] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        *byte = ALPHABET[(state % ALPHABET.len() as u64) as usize];
+    }
+    key
 }
 
 /// The key most tests use.
