@@ -91,7 +91,6 @@ impl ApiKey {
     /// Stores a key whose characters are known to be valid header bytes. The server is the
     /// authority on keys it returns, so those skip the shape check and are only refused for
     /// control characters or bytes a header cannot carry.
-    #[allow(dead_code)] // for the key-management endpoints, which live on another branch
     pub(crate) fn from_server(raw: &str) -> Option<ApiKey> {
         let key = raw.trim();
         let printable = !key.is_empty() && key.bytes().all(|b| b.is_ascii_graphic());

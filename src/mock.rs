@@ -56,7 +56,11 @@ const SCENARIO_HEADER: &str = "x-freddy-mock-scenario";
 /// A running stand-in of the Freddy API. Dropping it stops the server.
 pub struct MockFreddy {
     server: Arc<Mutex<ServerGuard>>,
+    /// The key [`MockFreddy::client`] uses.
     key: ApiKey,
+    /// Every key the stand-in accepts: `key`, and those added by [`MockFreddy::accept_key`]
+    /// or a key-creating scenario.
+    accepted: Accepted,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
     /// Scenarios are kept alive here: each holds its mockito mocks.
     _fallbacks: Vec<Mock>,
@@ -76,10 +80,11 @@ impl MockFreddy {
     pub fn with_key(key: ApiKey) -> MockFreddy {
         let mut server = mockito::Server::new();
         let log = Arc::new(Mutex::new(Vec::new()));
+        let accepted: Accepted = Arc::new(Mutex::new(vec![key.clone()]));
         let mut fallbacks = Vec::new();
         for method in METHODS {
             // Created first, so any scenario added later takes precedence.
-            let recorder = Recorder::new("unexpected", &key, &log, None);
+            let recorder = Recorder::new("unexpected", &accepted, &log, None);
             fallbacks.push(
                 server
                     .mock(method, Matcher::Any)
@@ -91,8 +96,8 @@ impl MockFreddy {
                     .create(),
             );
             // Highest precedence: a wrong key is refused as the API refuses it.
-            let recorder = Recorder::new("wrong key", &key, &log, None);
-            let expected = key.clone();
+            let recorder = Recorder::new("wrong key", &accepted, &log, None);
+            let expected = Arc::clone(&accepted);
             fallbacks.push(
                 server
                     .mock(method, Matcher::Any)
@@ -108,6 +113,7 @@ impl MockFreddy {
         MockFreddy {
             server: Arc::new(Mutex::new(server)),
             key,
+            accepted,
             log,
             _fallbacks: fallbacks,
         }
@@ -132,9 +138,14 @@ impl MockFreddy {
         self.lock_server().url()
     }
 
-    /// The key the stand-in expects.
+    /// The key the stand-in expects (and [`client`](Self::client) sends).
     pub fn api_key(&self) -> &ApiKey {
         &self.key
+    }
+
+    /// Accepts another key too, such as the new key of a rotation.
+    pub fn accept_key(&self, key: ApiKey) {
+        lock(&self.accepted).push(key);
     }
 
     /// The underlying mockito server, to add mocks for what the scenarios do not cover.
@@ -161,7 +172,7 @@ impl MockFreddy {
             let problem = match request.key {
                 KeyCheck::Matched => continue,
                 KeyCheck::Missing => "no X-API-Key header",
-                KeyCheck::Different => "an X-API-Key different from the expected key",
+                KeyCheck::Different => "an X-API-Key that is not one of the accepted keys",
             };
             panic!(
                 "freddy::mock: request #{} ({} {}) carried {problem}",
@@ -318,6 +329,69 @@ impl MockFreddy {
         )
     }
 
+    /// `GET v1/organizations/{org}/api-keys`: one page listing every accepted key (ids
+    /// `key_mock0`, `key_mock1`, …, each with its real 7-character prefix, so
+    /// `find_by_key` finds it).
+    pub fn list_api_keys(&self, org: &str) -> Scenario {
+        let keys: Vec<Value> = lock(&self.accepted)
+            .iter()
+            .enumerate()
+            .map(|(n, key)| key_info(org, &format!("key_mock{n}"), key))
+            .collect();
+        let body = json!({"keys": keys, "total": keys.len(), "page": 1, "page_size": 20});
+        self.json_scenario("list api keys", "GET", &api_keys_path(org, ""), body)
+    }
+
+    /// `GET v1/organizations/{org}/api-keys/{key_id}`, describing the stand-in's own key.
+    pub fn get_api_key(&self, org: &str, key_id: &str) -> Scenario {
+        let body = key_info(org, key_id, &self.key);
+        self.json_scenario("get api key", "GET", &api_keys_path(org, key_id), body)
+    }
+
+    /// `POST v1/organizations/{org}/api-keys`, returning `new_key` as the key created (id
+    /// `key_new`). The stand-in accepts `new_key` from now on.
+    pub fn create_api_key(&self, org: &str, new_key: &ApiKey) -> Scenario {
+        self.accept_key(new_key.clone());
+        let body = created_key(org, "key_new", new_key);
+        self.json_scenario("create api key", "POST", &api_keys_path(org, ""), body)
+    }
+
+    /// `POST v1/organizations/{org}/api-keys/{key_id}/rotate`, returning `new_key` as the
+    /// replacement (id `key_new`). The stand-in accepts `new_key` from now on.
+    pub fn rotate_api_key(&self, org: &str, key_id: &str, new_key: &ApiKey) -> Scenario {
+        self.accept_key(new_key.clone());
+        let body = json!({
+            "success": true,
+            "message": "API key rotated",
+            "old_key_id": key_id,
+            "new_key": created_key(org, "key_new", new_key),
+        });
+        let path = api_keys_path(org, &format!("{key_id}/rotate"));
+        self.json_scenario("rotate api key", "POST", &path, body)
+    }
+
+    /// `DELETE v1/organizations/{org}/api-keys/{key_id}`, answering success.
+    pub fn delete_api_key(&self, org: &str, key_id: &str) -> Scenario {
+        let body = json!({"success": true, "message": "API key deleted", "key": null});
+        self.json_scenario(
+            "delete api key",
+            "DELETE",
+            &api_keys_path(org, key_id),
+            body,
+        )
+    }
+
+    /// `POST v1/organizations/{org}/api-keys/{key_id}/{action}` for `activate`, `deactivate`,
+    /// `pause` or `unpause`, answering success with the key's new state.
+    pub fn api_key_action(&self, org: &str, key_id: &str, action: &str) -> Scenario {
+        let mut info = key_info(org, key_id, &self.key);
+        info["is_active"] = json!(action != "deactivate");
+        info["is_paused"] = json!(action == "pause");
+        let body = json!({"success": true, "message": format!("API key {action}d"), "key": info});
+        let path = api_keys_path(org, &format!("{key_id}/{action}"));
+        self.json_scenario("api key action", "POST", &path, body)
+    }
+
     /// Any JSON answer for `method` on `endpoint` (relative to `/v1/`, query excluded).
     pub fn json(&self, method: &'static str, endpoint: &str, status: u16, body: Value) -> Scenario {
         assert!(
@@ -375,7 +449,7 @@ impl MockFreddy {
     fn scenario(&self, spec: Spec) -> Scenario {
         let mut scenario = Scenario {
             server: Arc::clone(&self.server),
-            key: self.key.clone(),
+            accepted: Arc::clone(&self.accepted),
             log: Arc::clone(&self.log),
             served: Arc::new(AtomicUsize::new(0)),
             spec: Arc::new(spec),
@@ -405,7 +479,7 @@ impl fmt::Debug for MockFreddy {
 /// does not remove it.
 pub struct Scenario {
     server: Arc<Mutex<ServerGuard>>,
-    key: ApiKey,
+    accepted: Accepted,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
     served: Arc<AtomicUsize>,
     spec: Arc<Spec>,
@@ -475,8 +549,9 @@ impl Scenario {
     fn mount(&mut self) {
         let mut server = lock(&self.server);
         for &method in &self.spec.methods {
+            // mockito matches the path with its query; a scenario answers whatever the query.
             let path: Matcher = match &self.spec.path {
-                Some(path) => Matcher::Exact(path.clone()),
+                Some(path) => Matcher::Regex(format!("^{}(\\?.*)?$", regex_escape(path))),
                 None => Matcher::Any,
             };
             let mut mock = server
@@ -491,13 +566,21 @@ impl Scenario {
                 Some(n) => mock.expect_at_most(n),
                 None => mock.expect_at_least(0),
             };
-            let (expected, served, limit) =
-                (self.key.clone(), Arc::clone(&self.served), self.limit);
+            let (expected, served, limit) = (
+                Arc::clone(&self.accepted),
+                Arc::clone(&self.served),
+                self.limit,
+            );
             mock = mock.match_request(move |r| {
                 let within_limit = limit.is_none_or(|n| served.load(Ordering::SeqCst) < n);
                 within_limit && key_check(r, &expected) == KeyCheck::Matched
             });
-            let recorder = Recorder::new(self.spec.name, &self.key, &self.log, Some(&self.served));
+            let recorder = Recorder::new(
+                self.spec.name,
+                &self.accepted,
+                &self.log,
+                Some(&self.served),
+            );
             mock = mock.with_header_from_request(SCENARIO_HEADER, move |r| recorder.record(r));
             for (name, value) in &self.spec.headers {
                 mock = mock.with_header(*name, value);
@@ -572,11 +655,21 @@ pub enum KeyCheck {
     Different,
 }
 
-fn key_check(request: &Request, expected: &ApiKey) -> KeyCheck {
+type Accepted = Arc<Mutex<Vec<ApiKey>>>;
+
+fn key_check(request: &Request, accepted: &Accepted) -> KeyCheck {
     match request.header("x-api-key").as_slice() {
         [] => KeyCheck::Missing,
-        [value] if constant_time_eq(value.as_bytes(), expected.expose_secret().as_bytes()) => {
-            KeyCheck::Matched
+        [value] => {
+            let sent = value.as_bytes();
+            let known = lock(accepted)
+                .iter()
+                .any(|key| constant_time_eq(sent, key.expose_secret().as_bytes()));
+            if known {
+                KeyCheck::Matched
+            } else {
+                KeyCheck::Different
+            }
         }
         _ => KeyCheck::Different,
     }
@@ -590,7 +683,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// closure exactly once per answer, whatever the body).
 struct Recorder {
     scenario: &'static str,
-    key: ApiKey,
+    accepted: Accepted,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
     served: Option<Arc<AtomicUsize>>,
 }
@@ -598,13 +691,13 @@ struct Recorder {
 impl Recorder {
     fn new(
         scenario: &'static str,
-        key: &ApiKey,
+        accepted: &Accepted,
         log: &Arc<Mutex<Vec<RecordedRequest>>>,
         served: Option<&Arc<AtomicUsize>>,
     ) -> Recorder {
         Recorder {
             scenario,
-            key: key.clone(),
+            accepted: Arc::clone(accepted),
             log: Arc::clone(log),
             served: served.map(Arc::clone),
         }
@@ -623,7 +716,7 @@ impl Recorder {
             scenario: self.scenario,
             method: request.method().to_owned(),
             path: request.path_and_query().to_owned(),
-            key: key_check(request, &self.key),
+            key: key_check(request, &self.accepted),
             body,
             scenario_id,
         });
@@ -677,6 +770,45 @@ fn no_scenario(request: &Request) -> String {
         request.path()
     );
     envelope(404, "MOCK_NO_SCENARIO", &message)
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
+            special.then_some('\\').into_iter().chain(Some(c))
+        })
+        .collect()
+}
+
+fn api_keys_path(org: &str, rest: &str) -> String {
+    let path = format!("/v1/organizations/{org}/api-keys");
+    if rest.is_empty() {
+        path
+    } else {
+        format!("{path}/{rest}")
+    }
+}
+
+/// An `ApiKey` resource as the API describes it ("without sensitive data").
+fn key_info(org: &str, id: &str, key: &ApiKey) -> Value {
+    json!({
+        "id": id, "organization_id": org, "key_name": format!("Mock key {id}"),
+        "key_prefix": key.expose_secret().get(..7).unwrap_or_default(),
+        "is_active": true, "is_paused": false, "usage_limit_chf": null, "scopes": null,
+        "metadata": null, "created_by": "usr_mock", "created_at": "2025-12-22T15:30:00Z",
+        "last_used_at": null, "expires_at": null,
+    })
+}
+
+/// A created key, with its secret shown once.
+fn created_key(org: &str, id: &str, key: &ApiKey) -> Value {
+    json!({
+        "id": id, "key": key.expose_secret(),
+        "key_prefix": key.expose_secret().get(..7).unwrap_or_default(),
+        "organization_id": org, "key_name": format!("Mock key {id}"), "is_active": true,
+        "created_by": "usr_mock", "created_at": "2025-12-22T15:30:00Z",
+    })
 }
 
 fn sse(name: &str, data: &Value) -> String {
