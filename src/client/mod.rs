@@ -5,6 +5,7 @@ mod retry;
 pub(crate) mod transport;
 pub(crate) mod url;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
@@ -242,7 +243,8 @@ impl FreddyClient {
     ) -> Result<(Response<Body>, ApiKey), Error> {
         // The key goes in the X-API-Key header only: never into a URL, where proxies and
         // server logs keep it. (This also keeps the refusal below from quoting it.)
-        if Scrubber::new(&self.api_key()).leaks(endpoint) {
+        let mut key = self.api_key();
+        if Scrubber::new(&key).leaks(endpoint) {
             return Err(Error::InvalidEndpoint(
                 "it contains the API key, which is only ever sent in the X-API-Key header"
                     .to_owned(),
@@ -254,10 +256,12 @@ impl FreddyClient {
         let mut attempt = 0;
         loop {
             self.pace();
-            let key = self.api_key();
+            if attempt > 0 {
+                key = self.api_key(); // a key set meanwhile applies to the retry
+            }
             let exchange = Exchange {
                 method: method.clone(),
-                url: url.clone(),
+                url: Cow::Borrowed(&url),
                 body,
                 stream_idle_timeout: idle,
             };
