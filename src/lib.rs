@@ -86,6 +86,17 @@ pub use key::{ApiKey, KeyError};
 pub use models::{Health, Model, ModelList};
 pub use rate_limit::RateLimit;
 
+/// Not part of the API: the private pieces the benchmarks under `benches/` measure. Anything
+/// here may change or go in any release.
+#[doc(hidden)]
+pub mod __bench {
+    /// Decodes `input` as an event stream, fed to the SSE parser in `read_size`-byte reads as
+    /// a `ResponseStream` feeds it; returns how many events it dispatched and their data bytes.
+    pub fn decode_sse(input: &[u8], read_size: usize) -> (usize, usize) {
+        crate::responses::sse::count_events(input, read_size, 1024 * 1024)
+    }
+}
+
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

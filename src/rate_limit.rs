@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 /// The rate-limit window the API reported on its latest response.
 ///
@@ -22,9 +22,9 @@ impl RateLimit {
     /// Reads the three headers; `None` unless all of them parse.
     pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
         Some(RateLimit {
-            limit: number(headers, "x-ratelimit-limit")?,
-            remaining: number(headers, "x-ratelimit-remaining")?,
-            reset: number(headers, "x-ratelimit-reset")?,
+            limit: number(headers, &LIMIT)?,
+            remaining: number(headers, &REMAINING)?,
+            reset: number(headers, &RESET)?,
         })
     }
 
@@ -41,7 +41,12 @@ impl RateLimit {
     }
 }
 
-fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
+// Prebuilt names: looking up by `&str` parses and lower-cases the name on every response.
+const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+
+fn number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 

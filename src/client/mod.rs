@@ -5,6 +5,7 @@ mod retry;
 pub(crate) mod transport;
 pub(crate) mod url;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
@@ -244,7 +245,10 @@ impl FreddyClient {
     ) -> Result<(Response<Body>, ApiKey), Error> {
         // The key goes in the X-API-Key header only: never into a URL, where proxies and
         // server logs keep it. (This also keeps the refusal below from quoting it.)
-        if Scrubber::new(&self.api_key()).leaks(endpoint) {
+        // Taken once: retries and redirects keep the key the call started with, and a key
+        // swapped in meanwhile applies from the next call on.
+        let key = self.api_key();
+        if Scrubber::new(&key).leaks(endpoint) {
             return Err(Error::InvalidEndpoint(
                 "it contains the API key, which is only ever sent in the X-API-Key header"
                     .to_owned(),
@@ -254,15 +258,11 @@ impl FreddyClient {
         let settings = &self.inner.settings;
         let idle = stream.then(|| settings.stream_idle_timeout.unwrap_or(settings.timeout));
         let mut attempt = 0;
-        // Taken once, after the first pacing wait: retries and redirects keep the key the call
-        // started with, and a key swapped in meanwhile applies from the next call on.
-        let mut started_with: Option<ApiKey> = None;
         loop {
             self.pace();
-            let key = started_with.get_or_insert_with(|| self.api_key()).clone();
             let exchange = Exchange {
                 method: method.clone(),
-                url: url.clone(),
+                url: Cow::Borrowed(&url),
                 body,
                 stream_idle_timeout: idle,
             };

@@ -1,5 +1,6 @@
 //! One HTTP exchange: build the request, follow same-origin redirects, map failures, read bodies.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::time::Duration;
 
@@ -39,7 +40,8 @@ impl From<Error> for Failure {
 /// What to send, independent of where redirects take it.
 pub(crate) struct Exchange<'a> {
     pub(crate) method: Method,
-    pub(crate) url: String,
+    /// Borrowed from the caller until a redirect names another URL.
+    pub(crate) url: Cow<'a, str>,
     pub(crate) body: Option<&'a [u8]>,
     /// `Some(idle)` for a stream: no total timeout, `idle` between reads instead.
     pub(crate) stream_idle_timeout: Option<Duration>,
@@ -82,7 +84,8 @@ pub(crate) fn send(
             .and_then(|u| Origin::of(&u))
             .as_ref()
             == Some(base.origin());
-        visited.push((exchange.method.clone(), std::mem::take(&mut exchange.url)));
+        let from = std::mem::take(&mut exchange.url).into_owned();
+        visited.push((exchange.method.clone(), from));
         if !same_origin || visited.len() > MAX_REDIRECTS {
             return Err(refused);
         }
@@ -99,7 +102,7 @@ pub(crate) fn send(
         {
             return Err(refused);
         }
-        exchange.url = next;
+        exchange.url = Cow::Owned(next);
     }
 }
 
@@ -110,7 +113,7 @@ fn send_one(
 ) -> Result<Response<Body>, Failure> {
     let mut builder = http::Request::builder()
         .method(exchange.method.clone())
-        .uri(exchange.url.as_str())
+        .uri(&*exchange.url)
         .header(X_API_KEY, key.header_value().clone());
     builder = match exchange.stream_idle_timeout {
         Some(_) => builder.header(ACCEPT, EVENT_STREAM),

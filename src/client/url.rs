@@ -147,10 +147,15 @@ pub(crate) fn check_endpoint(endpoint: &str) -> Result<(), Error> {
     if path.is_empty() {
         return refuse("the endpoint is empty");
     }
-    if let Some(bad) = endpoint
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
-    {
+    // Checked per request: a clean endpoint passes on one byte scan.
+    let bad = if endpoint.bytes().all(|b| b.is_ascii_graphic()) {
+        None
+    } else {
+        endpoint
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    };
+    if let Some(bad) = bad {
         let what = if bad.is_ascii() {
             "whitespace or a control character"
         } else {
@@ -175,14 +180,23 @@ pub(crate) fn check_endpoint(endpoint: &str) -> Result<(), Error> {
     if path.contains('\\') {
         return refuse("it may not contain backslashes");
     }
-    let lower = path.to_ascii_lowercase();
-    if lower.contains("%2f") || lower.contains("%5c") {
+    let escaped = path.contains('%');
+    let lower = if escaped {
+        path.to_ascii_lowercase()
+    } else {
+        String::new()
+    };
+    if escaped && (lower.contains("%2f") || lower.contains("%5c")) {
         return refuse("it may not contain encoded slashes (%2F, %5C)");
     }
-    if lower
-        .split('/')
-        .any(|s| is_dot_segment(&s.replace("%2e", ".")))
-    {
+    let dots = if escaped {
+        lower
+            .split('/')
+            .any(|s| is_dot_segment(&s.replace("%2e", ".")))
+    } else {
+        path.split('/').any(is_dot_segment)
+    };
+    if dots {
         return refuse("it may not contain `.` or `..` segments");
     }
     if let Some(bad) = path.bytes().find(|&b| b != b'/' && !is_path_char(b)) {

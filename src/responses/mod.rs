@@ -32,7 +32,7 @@ mod info;
 mod message;
 mod request;
 mod response;
-mod sse;
+pub(crate) mod sse;
 mod stream;
 
 use http::Method;

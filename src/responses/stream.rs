@@ -129,15 +129,16 @@ impl ResponseStream {
         self.body = None;
     }
 
-    /// The next complete SSE event, reading as little as needed.
-    fn next_event(&mut self) -> Option<Result<sse::Event, Error>> {
+    /// Reads as little as needed for the next complete SSE event, which is then lent by
+    /// `self.decoder.event()`.
+    fn next_event(&mut self) -> Option<Result<(), Error>> {
         loop {
             self.body.as_ref()?;
             if self.start < self.end {
                 let (used, decoded) = self.decoder.decode(&self.buffer[self.start..self.end]);
                 self.start += used;
                 match decoded {
-                    Some(Ok(event)) => return Some(Ok(event)),
+                    Some(Ok(())) => return Some(Ok(())),
                     Some(Err(TooLarge)) => {
                         self.finish();
                         let limit = self.max_event_bytes as u64;
@@ -179,37 +180,40 @@ impl Iterator for ResponseStream {
     type Item = Result<StreamEvent, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let event = match self.next_event()? {
-            Ok(event) => event,
-            Err(error) => return Some(Err(error)),
-        };
-        if sse::is_done(&event.data) {
+        if let Err(error) = self.next_event()? {
+            return Some(Err(error));
+        }
+        // Borrowed from the decoder: only what the item keeps is copied.
+        let event = self.decoder.event();
+        if sse::is_done(event.data) {
             self.finish();
             return None;
         }
         if event.name == "error" {
-            return Some(Err(self.api_error(&event.data)));
+            let data = event.data.to_owned();
+            return Some(Err(self.api_error(&data)));
         }
         let data = if event.data.trim().is_empty() {
             Value::Null
         } else {
-            match serde_json::from_str::<Value>(&event.data) {
+            match serde_json::from_str::<Value>(event.data) {
                 Ok(data) => data,
                 Err(e) => {
                     let why = DecodeError::from_json(&e);
-                    let message = format!("the data of a `{}` event: {why}", short(&event.name));
+                    let message = format!("the data of a `{}` event: {why}", short(event.name));
                     let scrubbed = Scrubber::new(&self.key).scrub(&message);
                     return Some(Err(Error::Decode(DecodeError::new(scrubbed))));
                 }
             }
         };
         if data.get("type").and_then(Value::as_str) == Some("error") {
-            return Some(Err(self.api_error(&event.data)));
+            let data = event.data.to_owned();
+            return Some(Err(self.api_error(&data)));
         }
         Some(Ok(StreamEvent {
-            event: event.name,
+            event: event.name.to_owned(),
             data,
-            id: event.id,
+            id: event.id.map(str::to_owned),
             retry: event.retry,
         }))
     }
