@@ -35,7 +35,7 @@
 //! gets the documented 401, as the real API would, and fails [`MockFreddy::assert_key_sent`].
 //!
 //! For anything the scenarios do not cover, add plain mockito mocks with
-//! [`MockFreddy::server`].
+//! [`MockFreddy::with_server`]; [`mockito`] is re-exported so its version always matches.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,6 +47,9 @@ use serde_json::{json, Value};
 
 use crate::{ApiKey, ClientBuilder, FreddyClient};
 
+/// The mockito this module is built on, for [`MockFreddy::with_server`].
+pub use mockito;
+
 /// The documentation's placeholder key, which [`MockFreddy::start`] expects.
 pub const PLACEHOLDER_KEY: &str = "ak_1234567890abcdef1234567890abcdef12345678";
 
@@ -56,6 +59,8 @@ const SCENARIO_HEADER: &str = "x-freddy-mock-scenario";
 /// A running stand-in of the Freddy API. Dropping it stops the server.
 pub struct MockFreddy {
     server: Arc<Mutex<ServerGuard>>,
+    /// Kept apart from the server so reading it never waits on the server's lock.
+    base_url: String,
     /// The key [`MockFreddy::client`] uses.
     key: ApiKey,
     /// Every key the stand-in accepts: `key`, and those added by [`MockFreddy::accept_key`]
@@ -111,6 +116,7 @@ impl MockFreddy {
             );
         }
         MockFreddy {
+            base_url: server.url(),
             server: Arc::new(Mutex::new(server)),
             key,
             accepted,
@@ -135,7 +141,7 @@ impl MockFreddy {
 
     /// The stand-in's base URL (`http://127.0.0.1:PORT`), for code that builds its own client.
     pub fn base_url(&self) -> String {
-        self.lock_server().url()
+        self.base_url.clone()
     }
 
     /// The key the stand-in expects (and [`client`](Self::client) sends).
@@ -148,10 +154,20 @@ impl MockFreddy {
         lock(&self.accepted).push(key);
     }
 
-    /// The underlying mockito server, to add mocks for what the scenarios do not cover.
-    /// Mocks added here take precedence over earlier scenarios, like any later scenario.
-    pub fn server(&self) -> MutexGuard<'_, ServerGuard> {
-        self.lock_server()
+    /// Runs `f` with the underlying mockito server, to add mocks for what the scenarios do not
+    /// cover. Mocks added here take precedence over earlier scenarios, like any later scenario.
+    ///
+    /// ```
+    /// let mock = freddy::mock::MockFreddy::start();
+    /// let threads = mock.with_server(|server| {
+    ///     server.mock("GET", "/v1/threads").with_body(r#"{"data": []}"#).create()
+    /// });
+    /// mock.client().authenticated_get("threads")?;
+    /// threads.assert();
+    /// # Ok::<(), freddy::Error>(())
+    /// ```
+    pub fn with_server<R>(&self, f: impl FnOnce(&mut ServerGuard) -> R) -> R {
+        f(&mut lock(&self.server))
     }
 
     /// Every request the stand-in answered, in order.
@@ -458,10 +474,6 @@ impl MockFreddy {
         };
         scenario.mount();
         scenario
-    }
-
-    fn lock_server(&self) -> MutexGuard<'_, ServerGuard> {
-        lock(&self.server)
     }
 }
 

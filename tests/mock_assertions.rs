@@ -101,10 +101,12 @@ fn nothing_reached_the_stand_in_is_a_failure_too() {
 #[test]
 fn plain_mockito_mocks_can_be_added_for_anything_else() {
     let mock = MockFreddy::start();
-    mock.server()
-        .mock("GET", "/v1/threads")
-        .with_body(r#"{"object": "list", "data": []}"#)
-        .create();
+    mock.with_server(|server| {
+        server
+            .mock("GET", "/v1/threads")
+            .with_body(r#"{"object": "list", "data": []}"#)
+            .create()
+    });
     let threads = mock.client().authenticated_get("threads").unwrap();
     assert_eq!(threads["object"], "list");
 }
