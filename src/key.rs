@@ -48,7 +48,7 @@ impl ApiKey {
     ///
     /// Whatever you copy it into is yours to protect: the crate can only wipe its own buffer.
     pub fn expose_secret(&self) -> &str {
-        // Validated as ASCII alphanumerics on construction, so `to_str` cannot fail.
+        // Only visible ASCII is ever stored (checked on construction), so `to_str` cannot fail.
         self.header.to_str().unwrap_or_default()
     }
 
@@ -58,8 +58,10 @@ impl ApiKey {
     }
 
     /// The part after `ak_`, the part whose fragments must never show anywhere.
+    /// A key the server returned may lack the prefix: then all of it is secret.
     pub(crate) fn secret_part(&self) -> &[u8] {
-        &self.header.as_bytes()[PREFIX.len()..]
+        let bytes = self.header.as_bytes();
+        bytes.strip_prefix(PREFIX.as_bytes()).unwrap_or(bytes)
     }
 
     /// Whether two keys are equal, compared in constant time for equal lengths.
@@ -133,9 +135,20 @@ fn check_shape(key: &str) -> Result<(), KeyError> {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secret = self.expose_secret();
-        let tail = &secret[secret.len().saturating_sub(4)..];
-        write!(f, "ApiKey({PREFIX}…{tail})")
+        // Four characters of a key the server made short would be most of it: show none.
+        let secret = self.secret_part();
+        let prefix = if secret.len() < self.header.len() {
+            PREFIX
+        } else {
+            ""
+        };
+        match secret.len().checked_sub(4).filter(|&start| start >= 12) {
+            Some(start) => {
+                let tail = String::from_utf8_lossy(&secret[start..]);
+                write!(f, "ApiKey({prefix}…{tail})")
+            }
+            None => write!(f, "ApiKey({prefix}…)"),
+        }
     }
 }
 
@@ -348,6 +361,21 @@ mod tests {
             assert_eq!(s.leaks(text), covered, "{text}");
         }
         assert!(s.leaks("x/567890abcdef/y"));
+    }
+
+    #[test]
+    fn short_or_unprefixed_server_keys_neither_panic_nor_show_in_debug() {
+        for raw in ["ab", "sk_0123456789abcdefghij", "ak_x"] {
+            let key = ApiKey::from_server(raw).unwrap();
+            let shown = format!("{key:?}");
+            assert!(!Scrubber::new(&key).leaks(&shown), "{shown}");
+            assert!(
+                raw.len() > 8 || !shown.contains(&raw[raw.len() - 2..]),
+                "{shown}"
+            );
+        }
+        let unprefixed = ApiKey::from_server("sk_0123456789abcdefghij").unwrap();
+        assert_eq!(format!("{unprefixed:?}"), "ApiKey(…ghij)");
     }
 
     #[test]

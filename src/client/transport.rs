@@ -184,7 +184,9 @@ pub(crate) fn classify(error: ureq::Error, key: &ApiKey) -> Failure {
                 transport(TransportKind::Refused, Sent::No, error)
             }
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => Error::Timeout.into(),
-            std::io::ErrorKind::InvalidData => transport(TransportKind::Tls, Sent::Maybe, error),
+            std::io::ErrorKind::InvalidData => {
+                transport(TransportKind::InvalidData, Sent::Maybe, error)
+            }
             _ => transport(TransportKind::Io, Sent::Maybe, error),
         },
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
