@@ -10,7 +10,7 @@ use ureq::Agent;
 use super::url::BaseUrl;
 use super::{FreddyClient, Inner, Settings};
 use crate::error::Error;
-use crate::key::{ApiKey, KeyError};
+use crate::key::{ApiKey, KeyError, Scrubber};
 
 /// The API's documented host.
 pub const DEFAULT_BASE_URL: &str = "https://api.aitronos.com";
@@ -158,7 +158,7 @@ impl ClientBuilder {
             .key
             .ok_or(Error::MissingApiKey)?
             .map_err(Error::InvalidApiKey)?;
-        let base = BaseUrl::parse(&self.base_url)?;
+        let base = BaseUrl::parse_for(&self.base_url, &key)?;
         if self
             .user_agent
             .chars()
@@ -205,9 +205,14 @@ impl ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A base URL holding the key is refused by `build`; until then it is shown without it.
+        let base_url = match &self.key {
+            Some(Ok(key)) => Scrubber::new(key).scrub(&self.base_url),
+            _ => self.base_url.clone(),
+        };
         f.debug_struct("ClientBuilder")
             .field("key", &self.key)
-            .field("base_url", &self.base_url)
+            .field("base_url", &base_url)
             .field("settings", &self.settings)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_idle_connections", &self.max_idle_connections)
