@@ -66,8 +66,8 @@ pub enum Error {
     },
     /// A success response whose body is not the expected JSON.
     Decode(DecodeError),
-    /// A redirect was refused because it leaves the base URL's origin, loops or has too many
-    /// hops. Nothing was sent to its target.
+    /// A redirect was refused because it leaves the base URL's origin, loops, has too many
+    /// hops or would put the API key into a URL. Nothing was sent to its target.
     Redirect {
         /// The redirect's status code.
         status: u16,
@@ -144,7 +144,7 @@ impl fmt::Display for Error {
             Error::Decode(e) => write!(f, "unexpected response body: {e}"),
             Error::Redirect { status } => write!(
                 f,
-                "refused a redirect ({status}): it leaves the API's origin, loops or has too many hops"
+                "refused a redirect ({status}): it leaves the API's origin, loops, has too many hops or carries the API key"
             ),
         }
     }
@@ -650,6 +650,7 @@ impl std::error::Error for DecodeError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::key::ApiKey;
 
     fn parse(status: u16, body: &str) -> ApiError {
         ApiError::from_response(
@@ -687,6 +688,27 @@ mod tests {
     #[test]
     fn empty_body_uses_the_reason_phrase() {
         assert_eq!(parse(503, "").message(), "Service Unavailable");
+    }
+
+    #[test]
+    fn a_transport_error_whose_source_quotes_the_key_keeps_only_its_summary() {
+        let key: ApiKey = "ak_1234567890abcdef1234567890abcdef12345678"
+            .parse()
+            .unwrap();
+        let scrub = Scrubber::new(&key);
+        let quoting = ureq::Error::BadUri(format!("http://x/{}", key.expose_secret()));
+        let error = TransportError::new(TransportKind::Protocol, quoting, scrub);
+        assert!(std::error::Error::source(&error).is_none());
+        let shown = format!("{error} {error:?} {error:#?}");
+        assert!(!scrub.leaks(&shown), "{shown}");
+        assert_eq!(error.to_string(), "the server's answer is not valid HTTP");
+
+        let harmless = ureq::Error::BadUri("http://x/".to_owned());
+        let error = TransportError::new(TransportKind::Protocol, harmless, scrub);
+        assert!(
+            std::error::Error::source(&error).is_some(),
+            "kept when it is clean"
+        );
     }
 
     #[test]

@@ -160,14 +160,7 @@ impl ClientBuilder {
             .key
             .ok_or(Error::MissingApiKey)?
             .map_err(Error::InvalidApiKey)?;
-        // Checked before parsing, whose refusals quote the URL.
-        if Scrubber::new(&key).leaks(&self.base_url) {
-            return Err(Error::InvalidBaseUrl(
-                "it contains the API key, which is only ever sent in the X-API-Key header"
-                    .to_owned(),
-            ));
-        }
-        let base = BaseUrl::parse(&self.base_url)?;
+        let base = BaseUrl::parse_for(&self.base_url, &key)?;
         if self
             .user_agent
             .chars()
@@ -215,9 +208,14 @@ impl ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A base URL holding the key is refused by `build`; until then it is shown without it.
+        let base_url = match &self.key {
+            Some(Ok(key)) => Scrubber::new(key).scrub(&self.base_url),
+            _ => self.base_url.clone(),
+        };
         f.debug_struct("ClientBuilder")
             .field("key", &self.key)
-            .field("base_url", &self.base_url)
+            .field("base_url", &base_url)
             .field("settings", &self.settings)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_idle_connections", &self.max_idle_connections)

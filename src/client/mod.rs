@@ -94,10 +94,10 @@ impl FreddyClient {
         let key: ApiKey = raw
             .parse()
             .map_err(|e| env_error(KEY_VAR, Error::InvalidApiKey(e)))?;
-        let mut builder = FreddyClient::builder().key(key);
+        let mut builder = FreddyClient::builder();
         match std::env::var(URL_VAR) {
             Ok(url) if !url.trim().is_empty() => {
-                BaseUrl::parse(url.trim()).map_err(|e| env_error(URL_VAR, e))?;
+                BaseUrl::parse_for(url.trim(), &key).map_err(|e| env_error(URL_VAR, e))?;
                 builder = builder.base_url(url.trim());
             }
             Ok(_) | Err(std::env::VarError::NotPresent) => {}
@@ -108,7 +108,7 @@ impl FreddyClient {
                 ));
             }
         }
-        builder.build()
+        builder.key(key).build()
     }
 
     /// A builder for every setting.

@@ -84,9 +84,11 @@ pub(crate) fn send(
             .and_then(|u| Origin::of(&u))
             .as_ref()
             == Some(base.origin());
+        // A target holding the key would put it into a URL, where logs keep it.
+        let carries_key = Scrubber::new(key).leaks(&next);
         let from = std::mem::take(&mut exchange.url).into_owned();
         visited.push((exchange.method.clone(), from));
-        if !same_origin || visited.len() > MAX_REDIRECTS {
+        if !same_origin || carries_key || visited.len() > MAX_REDIRECTS {
             return Err(refused);
         }
         if matches!(status, 301..=303)

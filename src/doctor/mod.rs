@@ -35,7 +35,7 @@ use zeroize::Zeroizing;
 
 use crate::client::{FreddyClient, DEFAULT_BASE_URL};
 use crate::error::Error;
-use crate::key::{ApiKey, KeyError};
+use crate::key::{ApiKey, KeyError, Scrubber};
 use crate::rate_limit::RateLimit;
 
 /// The variable the key is read from.
@@ -93,8 +93,14 @@ impl Default for DoctorOptions {
 
 impl fmt::Debug for DoctorOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A base URL holding the key given is refused by the live call; shown without it here.
+        let key = self.key.as_deref().and_then(|raw| ApiKey::new(raw).ok());
+        let base_url = match (&self.base_url, &key) {
+            (Some(url), Some(key)) => Some(Scrubber::new(key).scrub(url)),
+            (url, _) => url.clone(),
+        };
         f.debug_struct("DoctorOptions")
-            .field("base_url", &self.base_url)
+            .field("base_url", &base_url)
             .field("timeout", &self.timeout)
             .field("key", &self.key.as_ref().map(|_| "[given]"))
             .finish()
@@ -326,7 +332,11 @@ pub fn run(options: &DoctorOptions) -> Report {
             .push(skipped(CheckKind::RateLimit, "no call was made"));
         return report;
     };
-    live_call(key, options.timeout, &mut report);
+    // The report is printed: a base URL holding the key (which the client refuses to use) is
+    // shown without it.
+    let base_url = std::mem::take(&mut report.base_url);
+    report.base_url = Scrubber::new(&key).scrub(&base_url);
+    live_call(key, &base_url, options.timeout, &mut report);
     report
 }
 
@@ -403,10 +413,10 @@ fn key_format(raw: &str) -> (Check, Result<ApiKey, KeyError>) {
     }
 }
 
-fn live_call(key: ApiKey, timeout: Duration, report: &mut Report) {
+fn live_call(key: ApiKey, base_url: &str, timeout: Duration, report: &mut Report) {
     let client = FreddyClient::builder()
         .key(key)
-        .base_url(&report.base_url)
+        .base_url(base_url)
         .timeout(timeout)
         .connect_timeout(timeout)
         .max_retries(0)
