@@ -8,8 +8,9 @@
 //! FREDDY_API_KEY=ak_... FREDDY_ORG_ID=org_... cargo run --example rotate_key -- --save new-key.txt
 //! ```
 //!
-//! With no `FREDDY_API_KEY` it runs against an offline stand-in of the API (a local mock
-//! server), so you can watch every step without touching a real key:
+//! With no `FREDDY_API_KEY` it runs against an offline stand-in of the API
+//! (`freddy::mock::MockFreddy`, a local mock server), so you can watch every step without
+//! touching a real key:
 //!
 //! ```text
 //! cargo run --example rotate_key
@@ -19,8 +20,10 @@ use std::error::Error as StdError;
 use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use freddy::api_keys::{ApiKeyInfo, NewApiKey};
+use freddy::mock::MockFreddy;
 use freddy::{ApiKey, FreddyClient};
 
 type Result<T> = std::result::Result<T, Box<dyn StdError>>;
@@ -52,19 +55,58 @@ fn main() -> Result<()> {
         })
     } else {
         println!("FREDDY_API_KEY is not set: rotating a pretend key on an offline stand-in of the API.\n");
-        let stand_in = stand_in::StandIn::start();
-        let client = FreddyClient::builder()
-            .api_key(stand_in::OLD_KEY)
-            .base_url(&stand_in.url())
-            .build()?;
-        let org = args.org.unwrap_or_else(|| stand_in::ORG.to_owned());
-        rotate(&client, &org, |_| {
-            println!("        (a real run writes it to the --save file here)");
-            Ok(())
-        })?;
-        stand_in.check();
-        Ok(())
+        let org = args.org.unwrap_or_else(|| "org_demo".to_owned());
+        offline(&org)
     }
+}
+
+/// The rotation against `freddy::mock::MockFreddy`, a local stand-in that expects the
+/// documentation's placeholder key, then checks that every step reached it with a key it knows.
+fn offline(org: &str) -> Result<()> {
+    let mock = MockFreddy::start();
+    // Listed before the new key exists, so the list holds only the key in use.
+    let list = mock.list_api_keys(org);
+    let new_key: ApiKey = fresh_key().parse()?;
+    let create = mock.create_api_key(org, &new_key);
+    let models = mock.models(&["gpt-4o", "claude-3-5-sonnet"]);
+    let delete = mock.delete_api_key(org, "key_mock0");
+
+    let client = mock.client();
+    rotate(&client, org, |_| {
+        println!("        (a real run writes it to the --save file here)");
+        Ok(())
+    })?;
+
+    list.assert_hits(1);
+    create.assert_hits(1);
+    models.assert_hits(2); // the test with the new key, then the confirmation
+    delete.assert_hits(1);
+    mock.assert_key_sent();
+    mock.assert_no_unexpected_requests();
+    assert!(
+        client.api_key() == new_key,
+        "the client still sends the old key"
+    );
+    Ok(())
+}
+
+/// A new key the way the server would make one: `ak_` and 39 random letters and digits, made
+/// up at run time so the example holds no key but the documentation's placeholder.
+fn fresh_key() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
+    let mut state = nanos | 1;
+    let secret: String = (0..39)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect();
+    format!("ak_{secret}")
 }
 
 /// The documented rotation, one printed step at a time. `save` stores the new key before
@@ -202,117 +244,5 @@ impl Args {
             }
         }
         Ok(args)
-    }
-}
-
-/// An offline stand-in for the parts of the API a rotation uses, on a local mock server.
-mod stand_in {
-    use std::time::{SystemTime, UNIX_EPOCH};
-
-    use mockito::{Matcher, Mock, Server, ServerGuard};
-    use serde_json::json;
-
-    /// The documentation's placeholder, playing the key in use.
-    pub const OLD_KEY: &str = "ak_1234567890abcdef1234567890abcdef12345678";
-    pub const ORG: &str = "org_demo";
-
-    pub struct StandIn {
-        server: ServerGuard,
-        mocks: Vec<Mock>,
-    }
-
-    impl StandIn {
-        pub fn start() -> StandIn {
-            let mut server = Server::new();
-            let new_key = fresh_key();
-            let keys = format!("/v1/organizations/{ORG}/api-keys");
-            let old = json!({
-                "id": "key_7f3a", "organization_id": ORG, "key_name": "Production App",
-                "key_prefix": &OLD_KEY[..7], "is_active": true, "is_paused": false,
-                "usage_limit_chf": 50.0, "scopes": null, "metadata": null, "created_by": "usr_1",
-                "created_at": "2025-01-15T09:00:00Z", "last_used_at": "2025-12-22T15:29:00Z",
-                "expires_at": null
-            });
-            let other = json!({
-                "id": "key_9c21", "organization_id": ORG, "key_name": "Development",
-                "key_prefix": "ak_Zq8", "is_active": true, "is_paused": false
-            });
-            let mut created = old.clone();
-            created["id"] = json!("key_b812");
-            created["key"] = json!(new_key);
-            created["key_prefix"] = json!(&new_key[..7]);
-            created["created_at"] = json!("2025-12-23T10:00:00Z");
-            let mut gone = old.clone();
-            gone["is_active"] = json!(false);
-            let mocks = vec![
-                server
-                    .mock("GET", format!("{keys}?page=1&page_size=100").as_str())
-                    .match_header("x-api-key", OLD_KEY)
-                    .with_body(
-                        json!({"keys": [other, old], "total": 2, "page": 1, "page_size": 100})
-                            .to_string(),
-                    )
-                    .create(),
-                server
-                    .mock("POST", keys.as_str())
-                    .match_header("x-api-key", OLD_KEY)
-                    .match_body(Matcher::PartialJson(
-                        json!({"key_name": "Production App", "usage_limit_chf": 50.0}),
-                    ))
-                    .with_status(201)
-                    .with_body(created.to_string())
-                    .create(),
-                server
-                    .mock("GET", "/v1/models")
-                    .match_header("x-api-key", new_key.as_str())
-                    .with_header("x-ratelimit-limit", "100")
-                    .with_header("x-ratelimit-remaining", "98")
-                    .with_header("x-ratelimit-reset", "1640995200")
-                    .with_body(
-                        json!({"models": [{"key": "gpt-4o"}, {"key": "claude"}], "total_count": 2})
-                            .to_string(),
-                    )
-                    .expect(2)
-                    .create(),
-                server
-                    .mock("DELETE", format!("{keys}/key_7f3a").as_str())
-                    .match_header("x-api-key", new_key.as_str())
-                    .with_body(
-                        json!({"success": true, "message": "API key deleted", "key": gone})
-                            .to_string(),
-                    )
-                    .create(),
-            ];
-            StandIn { server, mocks }
-        }
-
-        pub fn url(&self) -> String {
-            self.server.url()
-        }
-
-        /// Every step reached the stand-in with the key it should have used.
-        pub fn check(&self) {
-            for mock in &self.mocks {
-                mock.assert();
-            }
-        }
-    }
-
-    /// A new key the way the server would make one: `ak_` and 39 random letters and digits.
-    fn fresh_key() -> String {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64);
-        let mut state = nanos | 1;
-        let secret: String = (0..39)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
-            })
-            .collect();
-        format!("ak_{secret}")
     }
 }

@@ -111,7 +111,7 @@ impl MockFreddy {
                     .with_status(401)
                     .with_header("content-type", "application/json")
                     .with_header_from_request(SCENARIO_HEADER, move |r| recorder.record(r))
-                    .with_body(envelope(401, "INVALID_API_KEY", UNAUTHORIZED_MESSAGE))
+                    .with_body(envelope(401, &UNAUTHORIZED))
                     .create(),
             );
         }
@@ -294,25 +294,12 @@ impl MockFreddy {
 
     /// The documented 401 envelope, for every endpoint.
     pub fn unauthorized(&self) -> Scenario {
-        self.error_scenario(
-            "unauthorized",
-            401,
-            "INVALID_API_KEY",
-            UNAUTHORIZED_MESSAGE,
-            Vec::new(),
-        )
+        self.error_scenario("unauthorized", 401, &UNAUTHORIZED, Vec::new())
     }
 
     /// The documented 403 envelope, for every endpoint.
     pub fn forbidden(&self) -> Scenario {
-        let message = "You don't have permission to access this resource.";
-        self.error_scenario(
-            "forbidden",
-            403,
-            "INSUFFICIENT_PERMISSIONS",
-            message,
-            Vec::new(),
-        )
+        self.error_scenario("forbidden", 403, &FORBIDDEN, Vec::new())
     }
 
     /// A 429 for every endpoint, with `Retry-After` (whole seconds) and rate-limit headers
@@ -330,19 +317,23 @@ impl MockFreddy {
             ("x-ratelimit-reset", reset.as_secs().to_string()),
         ];
         let message = "Rate limit exceeded. Please retry later.";
-        self.error_scenario("rate limited", 429, "RATE_LIMIT_EXCEEDED", message, headers)
+        let error = Envelope {
+            code: "RATE_LIMIT_EXCEEDED",
+            message,
+            system_message: message,
+        };
+        self.error_scenario("rate limited", 429, &error, headers)
     }
 
     /// A server error with this status (500, 502, 503, …) for every endpoint.
     pub fn server_error(&self, status: u16) -> Scenario {
         let message = "The server encountered an error. Please try again later.";
-        self.error_scenario(
-            "server error",
-            status,
-            "INTERNAL_SERVER_ERROR",
+        let error = Envelope {
+            code: "INTERNAL_SERVER_ERROR",
             message,
-            Vec::new(),
-        )
+            system_message: message,
+        };
+        self.error_scenario("server error", status, &error, Vec::new())
     }
 
     /// `GET v1/organizations/{org}/api-keys`: one page listing every accepted key (ids
@@ -447,8 +438,7 @@ impl MockFreddy {
         &self,
         name: &'static str,
         status: u16,
-        code: &str,
-        message: &str,
+        error: &Envelope,
         headers: Vec<(&'static str, String)>,
     ) -> Scenario {
         self.scenario(Spec {
@@ -458,7 +448,7 @@ impl MockFreddy {
             accept: None,
             status,
             headers,
-            body: Reply::Bytes(envelope(status, code, message).into_bytes()),
+            body: Reply::Bytes(envelope(status, error).into_bytes()),
         })
     }
 
@@ -755,16 +745,35 @@ enum Reply {
     Events(Vec<String>, Duration),
 }
 
-const UNAUTHORIZED_MESSAGE: &str = "The API key provided is invalid or has expired.";
+/// What an error envelope says, apart from its status.
+struct Envelope<'a> {
+    code: &'a str,
+    message: &'a str,
+    system_message: &'a str,
+}
+
+/// The documentation's 401, word for word.
+const UNAUTHORIZED: Envelope<'static> = Envelope {
+    code: "INVALID_API_KEY",
+    message: "The API key provided is invalid or has expired.",
+    system_message: "API key validation failed",
+};
+
+/// The documentation's 403, word for word.
+const FORBIDDEN: Envelope<'static> = Envelope {
+    code: "INSUFFICIENT_PERMISSIONS",
+    message: "You don't have permission to access this resource.",
+    system_message: "Insufficient permissions for this operation",
+};
 
 /// The documented error envelope.
-fn envelope(status: u16, code: &str, message: &str) -> String {
+fn envelope(status: u16, error: &Envelope) -> String {
     json!({
         "success": false,
         "error": {
-            "code": code,
-            "message": message,
-            "system_message": message,
+            "code": error.code,
+            "message": error.message,
+            "system_message": error.system_message,
             "type": if status < 500 { "client_error" } else { "server_error" },
             "status": status,
             "details": {},
@@ -781,7 +790,14 @@ fn no_scenario(request: &Request) -> String {
         request.method(),
         request.path()
     );
-    envelope(404, "MOCK_NO_SCENARIO", &message)
+    envelope(
+        404,
+        &Envelope {
+            code: "MOCK_NO_SCENARIO",
+            message: &message,
+            system_message: &message,
+        },
+    )
 }
 
 fn regex_escape(text: &str) -> String {

@@ -5,6 +5,7 @@ mod common;
 use std::net::TcpListener;
 use std::process::Command;
 
+use freddy::mock::MockFreddy;
 use mockito::{Mock, Server, ServerGuard};
 
 const DOCTOR: &str = env!("CARGO_BIN_EXE_freddy-doctor");
@@ -103,14 +104,10 @@ fn a_401_is_explained_and_an_echoed_key_is_not_repeated() {
 
 #[test]
 fn a_403_is_explained() {
-    let mut server = Server::new();
-    let mock = models(
-        &mut server,
-        403,
-        r#"{"success": false, "error": {"code": "INSUFFICIENT_PERMISSIONS", "message": "You don't have permission to access this resource."}}"#,
-    );
-    let (code, text) = doctor(Some(&common::key()), &server.url());
-    mock.assert();
+    let mock = MockFreddy::with_key(common::key().parse().unwrap());
+    let forbidden = mock.forbidden();
+    let (code, text) = doctor(Some(&common::key()), &mock.base_url());
+    forbidden.assert_hits(1);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("403 Forbidden"), "{text}");
     assert!(

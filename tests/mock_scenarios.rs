@@ -75,6 +75,7 @@ fn the_documented_401_and_403_envelopes() {
         panic!("{err:?}")
     };
     assert_eq!(api.code(), "INVALID_API_KEY");
+    assert_eq!(api.system_message(), Some("API key validation failed"));
     assert!(api.trace_id().is_some());
 
     let mock = MockFreddy::start();
@@ -84,6 +85,10 @@ fn the_documented_401_and_403_envelopes() {
         panic!("{err:?}")
     };
     assert_eq!(api.code(), "INSUFFICIENT_PERMISSIONS");
+    assert_eq!(
+        api.system_message(),
+        Some("Insufficient permissions for this operation")
+    );
 }
 
 #[test]

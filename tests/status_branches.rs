@@ -3,37 +3,10 @@ mod common;
 
 use std::collections::HashMap;
 
+use freddy::mock::MockFreddy;
 use freddy::Error;
 use mockito::{Matcher, Server};
 use serde_json::{json, Value};
-
-const UNAUTHORIZED: &str = r#"{
-  "success": false,
-  "error": {
-    "code": "INVALID_API_KEY",
-    "message": "The API key provided is invalid or has expired.",
-    "system_message": "API key validation failed",
-    "type": "client_error",
-    "status": 401,
-    "details": {},
-    "trace_id": "abc-123-def",
-    "timestamp": "2025-12-22T15:30:00Z"
-  }
-}"#;
-
-const FORBIDDEN: &str = r#"{
-  "success": false,
-  "error": {
-    "code": "INSUFFICIENT_PERMISSIONS",
-    "message": "You don't have permission to access this resource.",
-    "system_message": "Insufficient permissions for this operation",
-    "type": "client_error",
-    "status": 403,
-    "details": {},
-    "trace_id": "abc-123-def",
-    "timestamp": "2025-12-22T15:30:00Z"
-  }
-}"#;
 
 #[test]
 fn success_returns_the_json() {
@@ -52,15 +25,9 @@ fn success_returns_the_json() {
 
 #[test]
 fn unauthorized_carries_the_documented_envelope() {
-    let mut server = Server::new();
-    server
-        .mock("GET", "/v1/models")
-        .with_status(401)
-        .with_body(UNAUTHORIZED)
-        .create();
-    let err = common::client(&server.url())
-        .authenticated_get("models")
-        .unwrap_err();
+    let mock = MockFreddy::start();
+    mock.unauthorized();
+    let err = mock.client().authenticated_get("models").unwrap_err();
     let Error::Unauthorized(api) = &err else {
         panic!("expected Unauthorized, got {err:?}")
     };
@@ -72,12 +39,12 @@ fn unauthorized_carries_the_documented_envelope() {
     );
     assert_eq!(api.system_message(), Some("API key validation failed"));
     assert_eq!(api.error_type(), Some("client_error"));
-    assert_eq!(api.trace_id(), Some("abc-123-def"));
+    assert_eq!(api.trace_id(), Some("mock-trace-id"));
     assert_eq!(api.timestamp(), Some("2025-12-22T15:30:00Z"));
     assert_eq!(api.details(), Some(&json!({})));
     let text = err.to_string();
     assert!(
-        text.contains("INVALID_API_KEY") && text.contains("abc-123-def"),
+        text.contains("INVALID_API_KEY") && text.contains("mock-trace-id"),
         "{text}"
     );
     assert!(
@@ -89,19 +56,17 @@ fn unauthorized_carries_the_documented_envelope() {
 
 #[test]
 fn forbidden_carries_the_documented_envelope() {
-    let mut server = Server::new();
-    server
-        .mock("GET", "/v1/models")
-        .with_status(403)
-        .with_body(FORBIDDEN)
-        .create();
-    let err = common::client(&server.url())
-        .authenticated_get("models")
-        .unwrap_err();
+    let mock = MockFreddy::start();
+    mock.forbidden();
+    let err = mock.client().authenticated_get("models").unwrap_err();
     let Error::Forbidden(api) = &err else {
         panic!("expected Forbidden, got {err:?}")
     };
     assert_eq!(api.code(), "INSUFFICIENT_PERMISSIONS");
+    assert_eq!(
+        api.system_message(),
+        Some("Insufficient permissions for this operation")
+    );
     assert!(err
         .to_string()
         .contains("Permission denied. Check your account permissions."));
