@@ -1,6 +1,7 @@
 //! [`FreddyClient`]: the key, the connection pool and the call helpers every API area uses.
 
 mod builder;
+pub(crate) mod env;
 mod retry;
 pub(crate) mod transport;
 pub(crate) mod url;
@@ -14,13 +15,13 @@ use http::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ureq::{Agent, Body};
-use zeroize::Zeroizing;
 
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 
 use crate::error::Error;
-use crate::key::{ApiKey, Scrubber};
+use crate::key::{ApiKey, KeyError, Scrubber};
 use crate::rate_limit::RateLimit;
+use env::{EnvValue, BASE_URL_VARIABLE, KEY_VARIABLE};
 use retry::MAX_WAIT;
 use transport::{Exchange, Failure};
 use url::BaseUrl;
@@ -76,39 +77,38 @@ impl FreddyClient {
 
     /// A client configured from the environment: the key from `FREDDY_API_KEY` (required; an
     /// empty value counts as missing) and, when set, the base URL from `FREDDY_BASE_URL`.
+    /// Whitespace around either value is ignored.
     ///
-    /// A missing key is [`Error::MissingApiKey`]; an unusable value is [`Error::Env`] naming the
-    /// variable, with the reason as its source.
+    /// A missing key is [`Error::MissingApiKey`]; an unusable value (one that is not valid
+    /// Unicode included) is [`Error::Env`] naming the variable, with the reason as its source.
     pub fn from_env() -> Result<FreddyClient, Error> {
-        const KEY_VAR: &str = "FREDDY_API_KEY";
-        const URL_VAR: &str = "FREDDY_BASE_URL";
         let env_error = |variable, source| Error::Env {
             variable,
             source: Box::new(source),
         };
-        // The process environment keeps its own copy; ours is wiped when dropped.
-        let raw = Zeroizing::new(std::env::var(KEY_VAR).unwrap_or_default());
-        if raw.trim().is_empty() {
-            return Err(Error::MissingApiKey);
+        let key = match env::read(KEY_VARIABLE) {
+            EnvValue::Set(raw) => raw.parse::<ApiKey>(),
+            // Never a valid key (`�` is no ASCII letter); parsed to say where it goes wrong.
+            EnvValue::NotUnicode(lossy) => Err(lossy
+                .parse::<ApiKey>()
+                .err()
+                .unwrap_or(KeyError::BadCharacter { position: 0 })),
+            EnvValue::Unset | EnvValue::Blank => return Err(Error::MissingApiKey),
         }
-        let key: ApiKey = raw
-            .parse()
-            .map_err(|e| env_error(KEY_VAR, Error::InvalidApiKey(e)))?;
-        let mut builder = FreddyClient::builder().key(key);
-        match std::env::var(URL_VAR) {
-            Ok(url) if !url.trim().is_empty() => {
-                BaseUrl::parse(url.trim()).map_err(|e| env_error(URL_VAR, e))?;
-                builder = builder.base_url(url.trim());
-            }
-            Ok(_) | Err(std::env::VarError::NotPresent) => {}
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(env_error(
-                    URL_VAR,
-                    Error::InvalidBaseUrl("it is not valid Unicode".to_owned()),
-                ));
-            }
+        .map_err(|e| env_error(KEY_VARIABLE, Error::InvalidApiKey(e)))?;
+        let builder = FreddyClient::builder().key(key);
+        match env::read(BASE_URL_VARIABLE) {
+            EnvValue::Unset | EnvValue::Blank => builder.build(),
+            // The only `InvalidBaseUrl` the build can give: blame the variable.
+            EnvValue::Set(url) => builder.base_url(&url).build().map_err(|e| match e {
+                Error::InvalidBaseUrl(_) => env_error(BASE_URL_VARIABLE, e),
+                e => e,
+            }),
+            EnvValue::NotUnicode(_) => Err(env_error(
+                BASE_URL_VARIABLE,
+                Error::InvalidBaseUrl("it is not valid Unicode".to_owned()),
+            )),
         }
-        builder.build()
     }
 
     /// A builder for every setting.

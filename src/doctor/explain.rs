@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{Check, CheckKind, Status, KEY_VARIABLE};
+use super::{Check, CheckKind, Outcome, KEY_VARIABLE};
 use crate::error::{ApiError, Error};
 use crate::key::KeyError;
 use crate::rate_limit::RateLimit;
@@ -25,7 +25,7 @@ const PACING: &str =
 
 /// A finding of the live call.
 pub(super) struct Found {
-    pub(super) status: Status,
+    pub(super) outcome: Outcome,
     pub(super) summary: String,
     pub(super) details: Vec<String>,
 }
@@ -115,7 +115,7 @@ pub(super) fn accepted(models: &Value) -> Check {
         Some(n) => format!("GET /v1/models with the X-API-Key header: the API accepted the key ({n} models available)"),
         None => "GET /v1/models with the X-API-Key header: the API accepted the key".to_owned(),
     };
-    Check::new(CheckKind::LiveCall, Status::Pass, summary)
+    Check::new(CheckKind::LiveCall, Outcome::Pass, summary)
 }
 
 /// What a failed live call means and what to do.
@@ -125,7 +125,7 @@ pub(super) fn failure(error: &Error, base_url: &str, timeout: Duration) -> Found
         base_url.trim_end_matches('/')
     );
     let fail = |summary: String, details: Vec<String>| Found {
-        status: Status::Fail,
+        outcome: Outcome::Fail,
         summary,
         details,
     };
@@ -163,7 +163,7 @@ pub(super) fn failure(error: &Error, base_url: &str, timeout: Duration) -> Found
                 None => "Wait for the rate-limit window to reset.".to_owned(),
             };
             Found {
-                status: Status::Warn,
+                outcome: Outcome::Warn,
                 summary: "429 Too Many Requests: the key works, but its rate limit is used up".to_owned(),
                 details: vec![PLANS.to_owned(), wait, PACING.to_owned(), api_said(api)],
             }
@@ -234,7 +234,7 @@ pub(super) fn rate_limit(limit: Option<RateLimit>, answered: bool) -> Check {
         } else {
             "the API did not answer"
         };
-        return Check::new(kind, Status::Skip, why);
+        return Check::new(kind, Outcome::Skip, why);
     };
     let wait = limit.reset_in();
     let resets = if wait.is_zero() {
@@ -245,7 +245,7 @@ pub(super) fn rate_limit(limit: Option<RateLimit>, answered: bool) -> Check {
     if limit.remaining == 0 {
         return Check::new(
             kind,
-            Status::Warn,
+            Outcome::Warn,
             format!(
                 "no requests left of {} in this window; {resets}",
                 limit.limit
@@ -255,7 +255,7 @@ pub(super) fn rate_limit(limit: Option<RateLimit>, answered: bool) -> Check {
     }
     Check::new(
         kind,
-        Status::Pass,
+        Outcome::Pass,
         format!(
             "{} of {} requests left in this window; {resets}",
             limit.remaining, limit.limit
