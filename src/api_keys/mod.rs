@@ -22,6 +22,7 @@
 //! read from the response into zeroizing buffers and handed over as an [`ApiKey`]; it is never
 //! held in a `String` and never appears in the JSON kept in `extra`.
 
+mod secret_body;
 mod sieve;
 mod types;
 
@@ -31,7 +32,8 @@ use std::iter::FusedIterator;
 use http::Method;
 use serde::de::DeserializeOwned;
 
-use crate::client::{transport, FreddyClient};
+use crate::client::transport::to_json;
+use crate::client::FreddyClient;
 use crate::error::{DecodeError, Error};
 use crate::key::ApiKey;
 use crate::wire::path_segment;
@@ -220,7 +222,7 @@ impl<'c> ApiKeys<'c> {
             .client
             .execute(method, endpoint, body.as_deref(), false)?;
         let limit = self.client.settings().max_response_bytes;
-        let bytes = transport::read_secret_body(response, limit, &key)?;
+        let bytes = secret_body::read(response, limit, &key)?;
         sieve::sift(&bytes)
     }
 }
@@ -282,11 +284,6 @@ impl fmt::Debug for ApiKeyPages<'_> {
             .field("next", &self.next)
             .finish_non_exhaustive()
     }
-}
-
-fn to_json<B: serde::Serialize>(body: &B) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body)
-        .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
 }
 
 fn no_key_in_answer() -> Error {

@@ -8,7 +8,7 @@ pub(crate) mod url;
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};
 
 use http::{Method, Response};
@@ -148,7 +148,7 @@ impl FreddyClient {
         endpoint: &str,
         body: &B,
     ) -> Result<T, Error> {
-        self.call(Method::POST, endpoint, Some(to_json(body)?))
+        self.call(Method::POST, endpoint, Some(transport::to_json(body)?))
     }
 
     /// POST with no body and parse the JSON answer as `T`.
@@ -162,7 +162,7 @@ impl FreddyClient {
         endpoint: &str,
         body: &B,
     ) -> Result<T, Error> {
-        self.call(Method::PATCH, endpoint, Some(to_json(body)?))
+        self.call(Method::PATCH, endpoint, Some(transport::to_json(body)?))
     }
 
     /// PUT `body` as JSON and parse the JSON answer as `T`.
@@ -171,7 +171,7 @@ impl FreddyClient {
         endpoint: &str,
         body: &B,
     ) -> Result<T, Error> {
-        self.call(Method::PUT, endpoint, Some(to_json(body)?))
+        self.call(Method::PUT, endpoint, Some(transport::to_json(body)?))
     }
 
     /// DELETE an endpoint and parse the JSON answer as `T`.
@@ -181,11 +181,7 @@ impl FreddyClient {
 
     /// The rate limit reported by the latest response that carried the headers, from any clone.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        *self
-            .inner
-            .rate_limit
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        *lock(&self.inner.rate_limit)
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -200,24 +196,13 @@ impl FreddyClient {
     /// started with; the old key's bytes are zeroized when its last use ends. The lock is held
     /// only to swap the handle, never during I/O.
     pub fn set_api_key(&self, key: ApiKey) {
-        let old = std::mem::replace(
-            &mut *self
-                .inner
-                .key
-                .write()
-                .unwrap_or_else(PoisonError::into_inner),
-            key,
-        );
+        let old = std::mem::replace(&mut *write(&self.inner.key), key);
         drop(old); // outside the lock: wiping is the last holder's job, not ours to wait on
     }
 
     /// The key requests currently use (a shared handle, not a copy of the bytes).
     pub fn api_key(&self) -> ApiKey {
-        self.inner
-            .key
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        read(&self.inner.key).clone()
     }
 
     pub(crate) fn settings(&self) -> &Settings {
@@ -299,11 +284,7 @@ impl FreddyClient {
 
     fn note_rate_limit(&self, response: &Response<Body>) {
         if let Some(limit) = RateLimit::from_headers(response.headers()) {
-            *self
-                .inner
-                .rate_limit
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(limit);
+            *lock(&self.inner.rate_limit) = Some(limit);
         }
     }
 
@@ -337,9 +318,19 @@ const _: fn() = || {
     shareable::<FreddyClient>();
 };
 
-fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body)
-        .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
+// The locks below guard values that are replaced whole, never left half-written, so one
+// poisoned by a panic elsewhere still holds a usable value.
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl fmt::Debug for FreddyClient {
