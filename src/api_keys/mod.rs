@@ -238,8 +238,10 @@ impl fmt::Debug for ApiKeys<'_> {
 /// The pages of an organisation's keys, from [`ApiKeys::pages`].
 ///
 /// Stops after the last page: when a page is empty, when `total` keys have been seen, or (when
-/// the API gives no total) after a page with fewer keys than asked for. A server that ignores
-/// the page number and repeats a page ends the iteration too, instead of looping forever.
+/// the API gives no total) after a page with fewer keys than the page size the API reports
+/// using. A server that reports neither is asked for pages until one is empty. A server that
+/// ignores the page number and repeats a page ends the iteration too, instead of looping
+/// forever.
 pub struct ApiKeyPages<'c> {
     keys: ApiKeys<'c>,
     page_size: u32,
@@ -262,9 +264,13 @@ impl Iterator for ApiKeyPages<'_> {
             return None;
         }
         self.fetched += page.keys.len() as u64;
-        let more = match page.total {
-            Some(total) => self.fetched < total,
-            None => page.keys.len() >= self.page_size as usize,
+        // Without a total, a short page is the last only if it is short of the page size the
+        // server used: a server may cap the size asked for. When it says nothing, only an
+        // empty page proves the end.
+        let more = match (page.total, page.page_size) {
+            (Some(total), _) => self.fetched < total,
+            (None, Some(size)) => page.keys.len() as u64 >= size,
+            (None, None) => true,
         };
         if more && !page.keys.is_empty() {
             self.next = number.checked_add(1);
