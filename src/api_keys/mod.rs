@@ -294,6 +294,7 @@ impl fmt::Debug for ApiKeyPages<'_> {
 
 fn no_key_in_answer() -> Error {
     Error::Decode(DecodeError::new(
-        "the answer has no `key`: the key may exist without its secret; list the keys to find and delete it",
+        "the answer has no `key`: the key may exist without its secret; \
+         list the keys to find and delete it",
     ))
 }
