@@ -18,10 +18,8 @@ fn make_authenticated_request(client: &FreddyClient, endpoint: &str) -> Option<s
             None
         }
         Err(error) => {
-            match error.status() {
-                Some(status) => println!("Unexpected error: {status} ({error})"),
-                None => println!("Unexpected error: {error}"),
-            }
+            // The documentation prints the status; the error's text starts with it.
+            println!("Unexpected error: {error}");
             None
         }
     }

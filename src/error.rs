@@ -30,7 +30,9 @@ pub enum Error {
     Forbidden(ApiError),
     /// 429: too many requests; see [`ApiError::retry_after`] and [`ApiError::rate_limit`].
     RateLimited(ApiError),
-    /// Any other status that is not a success (a redirect that was not followed included).
+    /// Any other status that is not a success (a redirect that was not followed included), and
+    /// an error the server reported inside an event stream: its status is the one the event
+    /// declares, else the stream's own success status (200).
     Api(ApiError),
     /// The key given to the client is not shaped like a Freddy key. Nothing was sent.
     InvalidApiKey(KeyError),
@@ -64,8 +66,8 @@ pub enum Error {
     },
     /// A success response whose body is not the expected JSON.
     Decode(DecodeError),
-    /// A redirect was refused because it leaves the base URL's origin, loops or has too many
-    /// hops. Nothing was sent to its target.
+    /// A redirect was refused because it leaves the base URL's origin, loops, has too many
+    /// hops or would put the API key into a URL. Nothing was sent to its target.
     Redirect {
         /// The redirect's status code.
         status: u16,
@@ -142,7 +144,7 @@ impl fmt::Display for Error {
             Error::Decode(e) => write!(f, "unexpected response body: {e}"),
             Error::Redirect { status } => write!(
                 f,
-                "refused a redirect ({status}): it leaves the API's origin, loops or has too many hops"
+                "refused a redirect ({status}): it leaves the API's origin, loops, has too many hops or carries the API key"
             ),
         }
     }
@@ -151,8 +153,8 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::InvalidApiKey(e) => Some(e),
-            Error::Env { source, .. } => Some(source.as_ref()),
+            // Every other branch says all it knows in its own text (the API Guidelines: a
+            // cause is either displayed or returned as the source, never both).
             Error::Transport(e) => e.source(),
             _ => None,
         }
@@ -262,18 +264,8 @@ impl ApiError {
                 .then(|| rate_limit.map(|r| r.reset_in()))
                 .flatten()
         });
-        let mut api = Fields {
-            status,
-            code: String::new(),
-            message: String::new(),
-            system_message: None,
-            error_type: None,
-            details: None,
-            trace_id: None,
-            timestamp: None,
-            rate_limit,
-            retry_after,
-        };
+        let mut api = Fields::new(status, headers);
+        api.retry_after = retry_after;
         let parsed = if truncated {
             None
         } else {
@@ -282,21 +274,12 @@ impl ApiError {
         if let Some(Value::Object(top)) = parsed {
             api.read_envelope(&top);
         }
-        if api.trace_id.is_none() {
-            api.trace_id = ["x-trace-id", "x-request-id"]
-                .iter()
-                .find_map(|h| headers.get(*h)?.to_str().ok())
-                .map(str::to_owned);
-        }
-        if api.code.is_empty() {
-            api.code = format!("HTTP_{status}");
-        }
-        if api.message.is_empty() {
-            api.message = excerpt(body, truncated).unwrap_or_else(|| reason(status).to_owned());
-        }
-        ApiError {
-            inner: Box::new(api.scrubbed(scrub)),
-        }
+        api.finish(
+            headers,
+            || format!("HTTP_{status}"),
+            || excerpt(body, truncated).unwrap_or_else(|| reason(status).to_owned()),
+            scrub,
+        )
     }
 
     /// An error the server reported inside an event stream, after answering with a success
@@ -310,18 +293,7 @@ impl ApiError {
         data: &str,
         scrub: Scrubber<'_>,
     ) -> ApiError {
-        let mut api = Fields {
-            status,
-            code: String::new(),
-            message: String::new(),
-            system_message: None,
-            error_type: None,
-            details: None,
-            trace_id: None,
-            timestamp: None,
-            rate_limit: RateLimit::from_headers(headers),
-            retry_after: None,
-        };
+        let mut api = Fields::new(status, headers);
         match serde_json::from_str::<Value>(data) {
             Ok(Value::Object(top)) => {
                 api.read_envelope(&top);
@@ -345,26 +317,59 @@ impl ApiError {
             Ok(Value::String(message)) => api.message = message,
             _ => {}
         }
-        if api.trace_id.is_none() {
-            api.trace_id = ["x-trace-id", "x-request-id"]
-                .iter()
-                .find_map(|h| headers.get(*h)?.to_str().ok())
-                .map(str::to_owned);
-        }
-        if api.code.is_empty() {
-            api.code = "STREAM_ERROR".to_owned();
-        }
-        if api.message.is_empty() {
-            api.message = excerpt(data.as_bytes(), false)
-                .unwrap_or_else(|| "the server reported an error in the stream".to_owned());
-        }
-        ApiError {
-            inner: Box::new(api.scrubbed(scrub)),
-        }
+        api.finish(
+            headers,
+            || "STREAM_ERROR".to_owned(),
+            || {
+                excerpt(data.as_bytes(), false)
+                    .unwrap_or_else(|| "the server reported an error in the stream".to_owned())
+            },
+            scrub,
+        )
     }
 }
 
 impl Fields {
+    fn new(status: u16, headers: &HeaderMap) -> Fields {
+        Fields {
+            status,
+            code: String::new(),
+            message: String::new(),
+            system_message: None,
+            error_type: None,
+            details: None,
+            trace_id: None,
+            timestamp: None,
+            rate_limit: RateLimit::from_headers(headers),
+            retry_after: None,
+        }
+    }
+
+    /// Fills in what the body did not say, scrubs everything kept, and seals the error.
+    fn finish(
+        mut self,
+        headers: &HeaderMap,
+        code: impl FnOnce() -> String,
+        message: impl FnOnce() -> String,
+        scrub: Scrubber<'_>,
+    ) -> ApiError {
+        if self.trace_id.is_none() {
+            self.trace_id = ["x-trace-id", "x-request-id"]
+                .iter()
+                .find_map(|h| headers.get(*h)?.to_str().ok())
+                .map(str::to_owned);
+        }
+        if self.code.is_empty() {
+            self.code = code();
+        }
+        if self.message.is_empty() {
+            self.message = message();
+        }
+        ApiError {
+            inner: Box::new(self.scrubbed(scrub)),
+        }
+    }
+
     fn read_envelope(&mut self, top: &serde_json::Map<String, Value>) {
         match top.get("error") {
             Some(Value::Object(error)) => {
@@ -529,6 +534,9 @@ pub(crate) enum TransportKind {
     Io,
     /// The server's answer is not valid HTTP.
     Protocol,
+    /// Bytes that did not decode: a TLS failure (certificate, handshake) or a corrupt
+    /// compressed or chunked body; the source says which.
+    InvalidData,
     /// A proxy setting is invalid, or another failure ureq reports.
     Other,
 }
@@ -580,12 +588,9 @@ impl fmt::Display for TransportError {
             TransportKind::Tls => "the TLS handshake failed",
             TransportKind::Io => "the connection failed",
             TransportKind::Protocol => "the server's answer is not valid HTTP",
+            TransportKind::InvalidData => "the connection carried invalid data (TLS or encoding)",
             TransportKind::Other => "the request could not be sent",
-        })?;
-        if let Some(source) = &self.source {
-            write!(f, " ({source})")?;
-        }
-        Ok(())
+        })
     }
 }
 
@@ -645,6 +650,7 @@ impl std::error::Error for DecodeError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::key::ApiKey;
 
     fn parse(status: u16, body: &str) -> ApiError {
         ApiError::from_response(
@@ -682,6 +688,27 @@ mod tests {
     #[test]
     fn empty_body_uses_the_reason_phrase() {
         assert_eq!(parse(503, "").message(), "Service Unavailable");
+    }
+
+    #[test]
+    fn a_transport_error_whose_source_quotes_the_key_keeps_only_its_summary() {
+        let key: ApiKey = "ak_1234567890abcdef1234567890abcdef12345678"
+            .parse()
+            .unwrap();
+        let scrub = Scrubber::new(&key);
+        let quoting = ureq::Error::BadUri(format!("http://x/{}", key.expose_secret()));
+        let error = TransportError::new(TransportKind::Protocol, quoting, scrub);
+        assert!(std::error::Error::source(&error).is_none());
+        let shown = format!("{error} {error:?} {error:#?}");
+        assert!(!scrub.leaks(&shown), "{shown}");
+        assert_eq!(error.to_string(), "the server's answer is not valid HTTP");
+
+        let harmless = ureq::Error::BadUri("http://x/".to_owned());
+        let error = TransportError::new(TransportKind::Protocol, harmless, scrub);
+        assert!(
+            std::error::Error::source(&error).is_some(),
+            "kept when it is clean"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl ApiKey {
     ///
     /// Whatever you copy it into is yours to protect: the crate can only wipe its own buffer.
     pub fn expose_secret(&self) -> &str {
-        // Validated as ASCII alphanumerics on construction, so `to_str` cannot fail.
+        // Only visible ASCII is ever stored (checked on construction), so `to_str` cannot fail.
         self.header.to_str().unwrap_or_default()
     }
 
@@ -58,8 +58,10 @@ impl ApiKey {
     }
 
     /// The part after `ak_`, the part whose fragments must never show anywhere.
+    /// A key the server returned may lack the prefix: then all of it is secret.
     pub(crate) fn secret_part(&self) -> &[u8] {
-        &self.header.as_bytes()[PREFIX.len()..]
+        let bytes = self.header.as_bytes();
+        bytes.strip_prefix(PREFIX.as_bytes()).unwrap_or(bytes)
     }
 
     /// Whether two keys are equal, compared in constant time for equal lengths.
@@ -133,9 +135,20 @@ fn check_shape(key: &str) -> Result<(), KeyError> {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secret = self.expose_secret();
-        let tail = &secret[secret.len().saturating_sub(4)..];
-        write!(f, "ApiKey({PREFIX}…{tail})")
+        // Four characters of a key the server made short would be most of it: show none.
+        let secret = self.secret_part();
+        let prefix = if secret.len() < self.header.len() {
+            PREFIX
+        } else {
+            ""
+        };
+        match secret.len().checked_sub(4).filter(|&start| start >= 12) {
+            Some(start) => {
+                let tail = String::from_utf8_lossy(&secret[start..]);
+                write!(f, "ApiKey({prefix}…{tail})")
+            }
+            None => write!(f, "ApiKey({prefix}…)"),
+        }
     }
 }
 
@@ -225,14 +238,20 @@ impl<'k> Scrubber<'k> {
         let text = text.as_bytes();
         let mut run = 0; // how many bytes before `end` are all in the secret
         for (end, &b) in text.iter().enumerate() {
-            run = if in_secret[usize::from(b)] {
+            run = if in_secret[usize::from(as_debug_shows(b))] {
                 run + 1
             } else {
                 0
             };
             if run >= LEAK_WINDOW {
-                let window = &text[end + 1 - LEAK_WINDOW..=end];
-                if self.secret.windows(LEAK_WINDOW).any(|w| w == window) {
+                let window = text[end + 1 - LEAK_WINDOW..=end]
+                    .iter()
+                    .map(|&b| as_debug_shows(b));
+                if self
+                    .secret
+                    .windows(LEAK_WINDOW)
+                    .any(|w| w.iter().copied().eq(window.clone()))
+                {
                     return true;
                 }
             }
@@ -287,18 +306,34 @@ impl<'k> Scrubber<'k> {
     }
 
     /// Marks each byte of `text` that lies inside a window of the secret.
+    ///
+    /// `Debug` shows NUL, tab, LF and CR as a backslash and a digit or letter (`\0`, `\t`, `\n`,
+    /// `\r`), so one of them followed by seven characters of the key would print as a run of
+    /// eight: each is compared as the character `Debug` ends its escape with.
     fn covered(&self, text: &[u8]) -> Vec<bool> {
         let mut covered = vec![false; text.len()];
         if self.secret.len() < LEAK_WINDOW || text.len() < LEAK_WINDOW {
             return covered;
         }
-        for start in 0..=text.len() - LEAK_WINDOW {
-            let window = &text[start..start + LEAK_WINDOW];
+        let shown: Vec<u8> = text.iter().map(|&b| as_debug_shows(b)).collect();
+        for (start, window) in shown.windows(LEAK_WINDOW).enumerate() {
             if self.secret.windows(LEAK_WINDOW).any(|w| w == window) {
                 covered[start..start + LEAK_WINDOW].fill(true);
             }
         }
         covered
+    }
+}
+
+/// The character `Debug` ends a byte's escape with: NUL, tab, LF and CR print as `\0`, `\t`,
+/// `\n` and `\r`, so each counts as the digit or letter after the backslash.
+fn as_debug_shows(b: u8) -> u8 {
+    match b {
+        b'\0' => b'0',
+        b'\t' => b't',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b => b,
     }
 }
 
@@ -320,6 +355,17 @@ mod tests {
             "{out}"
         );
         assert_eq!(s.scrub("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn a_control_character_debug_shows_as_a_letter_or_digit_counts_as_one() {
+        let key: ApiKey = DOC_KEY.parse().unwrap();
+        let s = Scrubber::new(&key);
+        let text = "x\0abcdef1 y"; // NUL, then seven characters of the key
+        assert!(format!("{text:?}").contains("0abcdef1"));
+        assert!(s.leaks(text));
+        assert_eq!(s.scrub(text), "x[REDACTED] y");
+        assert!(!s.leaks("x\u{1}abcdef1 y"), "other escapes end in `}}`");
     }
 
     #[test]
@@ -348,6 +394,21 @@ mod tests {
             assert_eq!(s.leaks(text), covered, "{text}");
         }
         assert!(s.leaks("x/567890abcdef/y"));
+    }
+
+    #[test]
+    fn short_or_unprefixed_server_keys_neither_panic_nor_show_in_debug() {
+        for raw in ["ab", "sk_0123456789abcdefghij", "ak_x"] {
+            let key = ApiKey::from_server(raw).unwrap();
+            let shown = format!("{key:?}");
+            assert!(!Scrubber::new(&key).leaks(&shown), "{shown}");
+            assert!(
+                raw.len() > 8 || !shown.contains(&raw[raw.len() - 2..]),
+                "{shown}"
+            );
+        }
+        let unprefixed = ApiKey::from_server("sk_0123456789abcdefghij").unwrap();
+        assert_eq!(format!("{unprefixed:?}"), "ApiKey(…ghij)");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A small, blocking client for the [Freddy API](https://api.aitronos.com) by Aitronos.
 //!
-//! No async runtime, four run-time dependencies (`ureq`, `serde`, `serde_json`, `zeroize`), an
+//! No async runtime, four run-time dependencies of its own (`ureq`, `serde`, `serde_json`,
+//! `zeroize`; `http` and `bytes` come with ureq), an
 //! API key that is checked before anything is sent and never shows up in logs or errors, and a
 //! typed [`Error`] branch for every way a call can fail.
 //!
@@ -26,7 +27,8 @@
 //!   last seen [`RateLimit`]. Built by [`FreddyClient::new`], [`FreddyClient::from_env`] or
 //!   [`FreddyClient::builder`] (base URL, timeouts, retries, body limits, user agent).
 //! - [`FreddyClient::authenticated_get`] and its typed siblings [`get`](FreddyClient::get),
-//!   [`post`](FreddyClient::post), [`patch`](FreddyClient::patch) and
+//!   [`post`](FreddyClient::post), [`post_empty`](FreddyClient::post_empty),
+//!   [`patch`](FreddyClient::patch), [`put`](FreddyClient::put) and
 //!   [`delete`](FreddyClient::delete): `{base_url}/v1/{endpoint}`, JSON in and out.
 //! - [`FreddyClient::responses`]: the main job, `POST v1/model/response`, answered whole
 //!   ([`Responses::create`](responses::Responses::create)) or streamed event by event without an
@@ -46,7 +48,7 @@
 //! Up to [`max_retries`](ClientBuilder::max_retries) (default 2), only where repeating cannot
 //! do a thing twice:
 //!
-//! | failure | GET, DELETE | POST, PATCH |
+//! | failure | GET, PUT, DELETE (idempotent) | POST, PATCH |
 //! |---|---|---|
 //! | 429 | retry | retry |
 //! | 408, 500, 502, 503, 504 | retry | never (it may have been processed) |
@@ -62,8 +64,9 @@
 //! Redirects are followed by the client itself, and only within that origin; any other is
 //! [`Error::Redirect`] and nothing is sent there. An endpoint that could leave `/v1/` (`..`,
 //! `//`, an absolute URL, encoded slashes) is [`Error::InvalidEndpoint`]. Plain http is refused
-//! except to loopback hosts. Environment proxies (`HTTPS_PROXY`, `ALL_PROXY`, `HTTP_PROXY`,
-//! `NO_PROXY`) are honoured as ureq reads them; loopback traffic never goes to a proxy.
+//! except to loopback hosts. Environment proxies (the first of `ALL_PROXY`, `HTTPS_PROXY`,
+//! `HTTP_PROXY`, with `NO_PROXY`) are honoured as ureq reads them; loopback traffic never goes
+//! to a proxy.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -85,6 +88,9 @@ pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use key::{ApiKey, KeyError};
 pub use models::{Health, Model, ModelList};
 pub use rate_limit::RateLimit;
+
+/// The `http` crate (which ureq brings), whose `HeaderMap` this crate's API hands out.
+pub use http;
 
 /// Not part of the API: the private pieces the benchmarks under `benches/` measure. Anything
 /// here may change or go in any release.

@@ -57,7 +57,7 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return (seconds.is_finite() && seconds >= 0.0)
             .then(|| Duration::from_secs_f64(seconds.min(1e9)));
     }
-    let at = UNIX_EPOCH + Duration::from_secs(parse_http_date(value)?);
+    let at = UNIX_EPOCH.checked_add(Duration::from_secs(parse_http_date(value)?))?;
     Some(
         at.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
@@ -90,7 +90,7 @@ fn parse_http_date(value: &str) -> Option<u64> {
     let (h, m, s) = (clock.next()??, clock.next()??, clock.next()??);
     if parts.next()? != "GMT"
         || !(1..=31).contains(&day)
-        || year < 1970
+        || !(1970..=9999).contains(&year)
         || h > 23
         || m > 59
         || s > 60
@@ -128,6 +128,29 @@ mod tests {
         );
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
         assert_eq!(parse_http_date("yesterday"), None);
+        // Years a server may send but no date arithmetic should meet: refused, never a panic.
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 300000000000 08:49:37 GMT"),
+            None
+        );
+        assert_eq!(
+            parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(253_402_300_799)
+        );
+    }
+
+    #[test]
+    fn retry_after_never_panics_on_far_dates_or_huge_numbers() {
+        for value in [
+            "Sun, 06 Nov 300000000000 08:49:37 GMT",
+            "1e308",
+            "-1",
+            "NaN",
+        ] {
+            let mut h = HeaderMap::new();
+            h.insert("retry-after", value.parse().unwrap());
+            assert!(retry_after(&h).is_none_or(|wait| wait <= Duration::from_secs(1_000_000_000)));
+        }
     }
 
     #[test]

@@ -176,3 +176,16 @@ fn a_refused_base_url_does_not_echo_credentials() {
         assert!(common::leaked_windows(&key, &text).is_empty(), "{text}");
     }
 }
+
+#[test]
+fn a_base_url_carrying_the_key_is_refused_without_quoting_it() {
+    let key = common::key();
+    let err = common::builder(&format!("https://api.example.com/{key}/gateway"))
+        .build()
+        .unwrap_err();
+    let Error::InvalidBaseUrl(why) = &err else {
+        panic!("expected InvalidBaseUrl, got {err:?}")
+    };
+    assert!(why.contains("X-API-Key"), "{why}");
+    assert!(common::leaked_windows(&key, &format!("{err} {err:?}")).is_empty());
+}

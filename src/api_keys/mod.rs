@@ -20,7 +20,8 @@
 //!
 //! The plaintext key that [`create`](ApiKeys::create) and [`rotate`](ApiKeys::rotate) return is
 //! read from the response into zeroizing buffers and handed over as an [`ApiKey`]; it is never
-//! held in a `String` and never appears in the JSON kept in `extra`.
+//! held in a `String` and never appears in the JSON kept in `extra` (a run of it quoted
+//! elsewhere in the answer reads `[REDACTED]`).
 
 mod secret_body;
 mod sieve;
@@ -35,7 +36,7 @@ use serde::de::DeserializeOwned;
 use crate::client::transport::to_json;
 use crate::client::FreddyClient;
 use crate::error::{DecodeError, Error};
-use crate::key::ApiKey;
+use crate::key::{ApiKey, Scrubber};
 use crate::wire::path_segment;
 use sieve::Sifted;
 pub use types::{
@@ -122,9 +123,11 @@ impl<'c> ApiKeys<'c> {
         new.check()?;
         let mut sifted = self.send(Method::POST, &self.collection()?, Some(to_json(new)?))?;
         let key = sifted.take_key(&[]).ok_or_else(no_key_in_answer)?;
+        // A message or prefix quoting the new secret would show it in `Debug`.
+        let json = Scrubber::new(&key).scrub_json(sifted.json);
         Ok(ApiKeyCreated {
             key,
-            info: ApiKeyInfo::lenient(sifted.json),
+            info: ApiKeyInfo::lenient(json),
         })
     }
 
@@ -183,11 +186,8 @@ impl<'c> ApiKeys<'c> {
             .iter()
             .find_map(|field| sifted.take_key(&[*field]))
             .ok_or_else(no_key_in_answer)?;
-        Ok(ApiKeyRotated::from_answer(
-            key,
-            sifted.json,
-            &NEW_KEY_FIELDS,
-        ))
+        let json = Scrubber::new(&key).scrub_json(sifted.json);
+        Ok(ApiKeyRotated::from_answer(key, json, &NEW_KEY_FIELDS))
     }
 
     fn collection(&self) -> Result<String, Error> {
@@ -229,8 +229,10 @@ impl<'c> ApiKeys<'c> {
 
 impl fmt::Debug for ApiKeys<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // An organisation id holding the key is refused by every call; shown without it here.
+        let org_id = Scrubber::new(&self.client.api_key()).scrub(&self.org_id);
         f.debug_struct("ApiKeys")
-            .field("org_id", &self.org_id)
+            .field("org_id", &org_id)
             .finish_non_exhaustive()
     }
 }

@@ -167,7 +167,9 @@ pub struct ApiKeyAction {
 pub struct ApiKeyCreated {
     /// The new key itself.
     pub key: ApiKey,
-    /// Everything else the API said about it (`key` is not among `info.extra`).
+    /// Everything else the API said about it (`key` is not among `info.extra`). Any run of
+    /// the new key elsewhere in the answer (a message quoting it, a long `key_prefix`) reads
+    /// `[REDACTED]`.
     pub info: ApiKeyInfo,
 }
 
@@ -181,7 +183,8 @@ impl fmt::Debug for ApiKeyCreated {
 }
 
 /// The answer to [`ApiKeys::rotate`](super::ApiKeys::rotate): the old key is gone, the new
-/// one (same settings) is in [`new_key`](Self::new_key).
+/// one (same settings) is in [`new_key`](Self::new_key). As in [`ApiKeyCreated`], any run of
+/// the new key elsewhere in the answer reads `[REDACTED]`.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiKeyRotated {

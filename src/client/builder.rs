@@ -10,7 +10,7 @@ use ureq::Agent;
 use super::url::BaseUrl;
 use super::{FreddyClient, Inner, Settings};
 use crate::error::Error;
-use crate::key::{ApiKey, KeyError};
+use crate::key::{ApiKey, KeyError, Scrubber};
 
 /// The API's documented host.
 pub const DEFAULT_BASE_URL: &str = "https://api.aitronos.com";
@@ -43,6 +43,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!("freddy/", env!("CARGO_PKG_VERSION"
 /// # Ok::<(), freddy::Error>(())
 /// ```
 #[must_use]
+#[derive(Clone)]
 pub struct ClientBuilder {
     key: Option<Result<ApiKey, KeyError>>,
     base_url: String,
@@ -131,8 +132,9 @@ impl ClientBuilder {
         self
     }
 
-    /// How many idle connections to the API are kept for reuse. Threads sharing one client
-    /// each need one; ureq's own default of 3 would make eight threads reconnect constantly.
+    /// How many idle connections to the API are kept for reuse (at least 1; 0 counts as 1).
+    /// Threads sharing one client each need one; ureq's own default of 3 would make eight
+    /// threads reconnect constantly.
     pub fn max_idle_connections(mut self, connections: usize) -> Self {
         self.max_idle_connections = connections;
         self
@@ -158,7 +160,7 @@ impl ClientBuilder {
             .key
             .ok_or(Error::MissingApiKey)?
             .map_err(Error::InvalidApiKey)?;
-        let base = BaseUrl::parse(&self.base_url)?;
+        let base = BaseUrl::parse_for(&self.base_url, &key)?;
         if self
             .user_agent
             .chars()
@@ -173,7 +175,8 @@ impl ClientBuilder {
             .max_redirects(0)
             .timeout_global(Some(self.settings.timeout))
             .timeout_connect(Some(self.connect_timeout))
-            .max_idle_connections(self.max_idle_connections.max(1) * 2)
+            // The client talks to one origin only, so the pool's total and per-host caps agree.
+            .max_idle_connections(self.max_idle_connections.max(1))
             .max_idle_connections_per_host(self.max_idle_connections.max(1))
             .user_agent(self.user_agent);
         // Environment proxies (ALL_PROXY, HTTPS_PROXY, HTTP_PROXY, NO_PROXY) are ureq's
@@ -205,9 +208,14 @@ impl ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A base URL holding the key is refused by `build`; until then it is shown without it.
+        let base_url = match &self.key {
+            Some(Ok(key)) => Scrubber::new(key).scrub(&self.base_url),
+            _ => self.base_url.clone(),
+        };
         f.debug_struct("ClientBuilder")
             .field("key", &self.key)
-            .field("base_url", &self.base_url)
+            .field("base_url", &base_url)
             .field("settings", &self.settings)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_idle_connections", &self.max_idle_connections)

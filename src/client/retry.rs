@@ -1,6 +1,6 @@
 //! When a failed attempt may be tried again, and how long to wait first.
 //!
-//! | failure | GET, DELETE (idempotent) | POST, PATCH |
+//! | failure | GET, PUT, DELETE (idempotent) | POST, PATCH |
 //! |---|---|---|
 //! | 429 | retry | retry |
 //! | 408, 500, 502, 503, 504 | retry | never: it may have been processed |

@@ -84,9 +84,11 @@ pub(crate) fn send(
             .and_then(|u| Origin::of(&u))
             .as_ref()
             == Some(base.origin());
+        // A target holding the key would put it into a URL, where logs keep it.
+        let carries_key = Scrubber::new(key).leaks(&next);
         let from = std::mem::take(&mut exchange.url).into_owned();
         visited.push((exchange.method.clone(), from));
-        if !same_origin || visited.len() > MAX_REDIRECTS {
+        if !same_origin || carries_key || visited.len() > MAX_REDIRECTS {
             return Err(refused);
         }
         if matches!(status, 301..=303)
@@ -184,7 +186,9 @@ pub(crate) fn classify(error: ureq::Error, key: &ApiKey) -> Failure {
                 transport(TransportKind::Refused, Sent::No, error)
             }
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => Error::Timeout.into(),
-            std::io::ErrorKind::InvalidData => transport(TransportKind::Tls, Sent::Maybe, error),
+            std::io::ErrorKind::InvalidData => {
+                transport(TransportKind::InvalidData, Sent::Maybe, error)
+            }
             _ => transport(TransportKind::Io, Sent::Maybe, error),
         },
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {

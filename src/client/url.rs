@@ -10,6 +10,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use http::Uri;
 
 use crate::error::Error;
+use crate::key::{ApiKey, Scrubber};
 
 /// A checked base URL: where the key may go.
 #[derive(Debug, Clone)]
@@ -56,6 +57,19 @@ impl Origin {
 }
 
 impl BaseUrl {
+    /// Parses a base URL for a client holding `key`: one that holds the key (whole, or any run
+    /// of [`LEAK_WINDOW`](crate::key::LEAK_WINDOW) characters of it) is refused without being
+    /// quoted, since the key must never travel in a URL.
+    pub(crate) fn parse_for(raw: &str, key: &ApiKey) -> Result<BaseUrl, Error> {
+        if Scrubber::new(key).leaks(raw) {
+            return Err(Error::InvalidBaseUrl(
+                "it contains the API key, which is only ever sent in the X-API-Key header"
+                    .to_owned(),
+            ));
+        }
+        BaseUrl::parse(raw)
+    }
+
     pub(crate) fn parse(raw: &str) -> Result<BaseUrl, Error> {
         let bad = |why: &str| {
             Err(Error::InvalidBaseUrl(format!(

@@ -95,8 +95,14 @@ impl Default for DoctorOptions {
 
 impl fmt::Debug for DoctorOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A base URL holding the key given is refused by the live call; shown without it here.
+        let key = self.key.as_deref().and_then(|raw| ApiKey::new(raw).ok());
+        let base_url = match (&self.base_url, &key) {
+            (Some(url), Some(key)) => Some(Scrubber::new(key).scrub(url)),
+            (url, _) => url.clone(),
+        };
         f.debug_struct("DoctorOptions")
-            .field("base_url", &self.base_url)
+            .field("base_url", &base_url)
             .field("timeout", &self.timeout)
             .field("key", &self.key.as_ref().map(|_| "[given]"))
             .finish()
@@ -296,7 +302,7 @@ pub fn run(options: &DoctorOptions) -> Report {
         },
     };
     let mut report = Report {
-        base_url: base_url.clone(),
+        base_url,
         checks: Vec::new(),
         key_error: None,
         error: None,
@@ -327,7 +333,9 @@ pub fn run(options: &DoctorOptions) -> Report {
             .push(skipped(CheckKind::RateLimit, "no call was made"));
         return report;
     };
-    // A key pasted into the base URL by mistake is not printed back.
+    // The report is printed: a base URL holding the key (which the client refuses to use) is
+    // shown without it.
+    let base_url = std::mem::take(&mut report.base_url);
     report.base_url = Scrubber::new(&key).scrub(&base_url);
     live_call(key, &base_url, options.timeout, &mut report);
     report
@@ -390,19 +398,13 @@ fn key_format(raw: &str) -> (Check, Result<ApiKey, KeyError>) {
 /// `report.base_url` instead.
 fn live_call(key: ApiKey, base_url: &str, timeout: Duration, report: &mut Report) {
     let client = FreddyClient::builder()
-        .key(key.clone())
+        .key(key)
         .base_url(base_url)
         .timeout(timeout)
         .connect_timeout(timeout)
         .max_retries(0)
         .build();
-    let scrub = Scrubber::new(&key);
     let failed = |e: Error, report: &mut Report| {
-        // Only the base URL's own complaint can quote it; every other error is scrubbed already.
-        let e = match e {
-            Error::InvalidBaseUrl(why) => Error::InvalidBaseUrl(scrub.scrub(&why)),
-            e => e,
-        };
         let found = explain::failure(&e, &report.base_url, timeout);
         report.checks.push(
             Check::new(CheckKind::LiveCall, found.outcome, found.summary)

@@ -494,3 +494,203 @@ mod tests {
         assert!(!is_done("[done]"));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One line of an event block, as the server writes it.
+    #[derive(Debug, Clone)]
+    enum Line {
+        Event(String),
+        Data(String),
+        Id(String),
+        Retry(u32),
+        Comment(String),
+        Unknown(String),
+    }
+
+    /// Field values: no line breaks, sometimes empty, sometimes starting with a space (only the
+    /// first space after the colon is removed), sometimes not ASCII.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[ -~]{0,12}",
+            " [a-z]{0,4}",
+            "\\PC{0,6}",
+            Just(String::new())
+        ]
+        .prop_map(|v| v.replace(['\r', '\n'], ""))
+    }
+
+    fn line() -> impl Strategy<Value = Line> {
+        prop_oneof![
+            1 => "[a-z.]{0,12}".prop_map(Line::Event),
+            4 => value().prop_map(Line::Data),
+            1 => value().prop_map(|v| Line::Id(v.replace('\0', ""))),
+            1 => any::<u32>().prop_map(Line::Retry),
+            1 => value().prop_map(Line::Comment),
+            1 => "[a-z]{1,6}".prop_filter("not a field the decoder knows", |f| {
+                !matches!(f.as_str(), "event" | "data" | "id" | "retry")
+            }).prop_map(Line::Unknown),
+        ]
+    }
+
+    fn render(line: &Line) -> String {
+        match line {
+            Line::Event(name) => format!("event: {name}"),
+            Line::Data(data) => format!("data: {data}"),
+            Line::Id(id) => format!("id: {id}"),
+            Line::Retry(ms) => format!("retry: {ms}"),
+            Line::Comment(text) => format!(":{text}"),
+            Line::Unknown(field) => format!("{field}: x"),
+        }
+    }
+
+    /// A stream: blocks of lines, each ended by a blank line, then maybe an unfinished block;
+    /// every line end LF, CRLF or CR, and maybe a byte order mark first.
+    fn stream() -> impl Strategy<Value = (Vec<Vec<Line>>, Vec<u8>)> {
+        let blocks = prop::collection::vec(prop::collection::vec(line(), 0..6), 0..8);
+        let unfinished = prop::collection::vec(line(), 0..3);
+        let ends = prop::collection::vec(0..3u8, 64);
+        (blocks, unfinished, ends, any::<bool>()).prop_map(|(blocks, unfinished, ends, bom)| {
+            let mut bytes = if bom { BOM.to_vec() } else { Vec::new() };
+            let mut ends = ends.into_iter().cycle();
+            let mut after_cr = false;
+            let mut write_line = |text: &str, bytes: &mut Vec<u8>| {
+                bytes.extend_from_slice(text.as_bytes());
+                let end: &[u8] = match ends.next().unwrap_or(0) {
+                    // A blank line ended by LF right after a CR would join it as one CRLF.
+                    0 if after_cr && text.is_empty() => b"\r",
+                    0 => b"\n",
+                    1 => b"\r\n",
+                    _ => b"\r",
+                };
+                after_cr = end == b"\r";
+                bytes.extend_from_slice(end);
+            };
+            for block in &blocks {
+                for line in block {
+                    write_line(&render(line), &mut bytes);
+                }
+                write_line("", &mut bytes);
+            }
+            for line in &unfinished {
+                write_line(&render(line), &mut bytes);
+            }
+            (blocks, bytes)
+        })
+    }
+
+    /// What the standard says the blocks dispatch.
+    fn expected(blocks: &[Vec<Line>]) -> Vec<Result<Owned, TooLarge>> {
+        let mut last_id = String::new();
+        let mut events = Vec::new();
+        for block in blocks {
+            let (mut name, mut data, mut retry) = (String::new(), None::<String>, None);
+            for line in block {
+                match line {
+                    Line::Event(n) => name = n.clone(),
+                    Line::Data(d) => match &mut data {
+                        Some(data) => {
+                            data.push('\n');
+                            data.push_str(d);
+                        }
+                        None => data = Some(d.clone()),
+                    },
+                    Line::Id(id) => last_id = id.clone(),
+                    Line::Retry(ms) => retry = Some(Duration::from_millis((*ms).into())),
+                    Line::Comment(_) | Line::Unknown(_) => {}
+                }
+            }
+            if let Some(data) = data {
+                events.push(Ok(Owned {
+                    name: if name.is_empty() {
+                        "message".to_owned()
+                    } else {
+                        name
+                    },
+                    data,
+                    id: (!last_id.is_empty()).then(|| last_id.clone()),
+                    retry,
+                }));
+            }
+        }
+        events
+    }
+
+    /// `bytes` cut at these places (taken modulo its length, in order).
+    fn split(bytes: &[u8], cuts: &[prop::sample::Index]) -> Vec<Vec<u8>> {
+        let mut at: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len() + 1)).collect();
+        at.sort_unstable();
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        for end in at.into_iter().chain([bytes.len()]) {
+            pieces.push(bytes[start..end].to_vec());
+            start = end;
+        }
+        pieces
+    }
+
+    fn decode_pieces(max: usize, pieces: &[Vec<u8>]) -> Vec<Result<Owned, TooLarge>> {
+        let slices: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
+        decode_all(max, &slices)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn events_are_the_same_however_the_bytes_are_split(
+            (blocks, bytes) in stream(),
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+        ) {
+            const MAX: usize = 1 << 20;
+            let whole = decode_all(MAX, &[&bytes]);
+            prop_assert_eq!(&whole, &expected(&blocks));
+            prop_assert_eq!(&decode_pieces(MAX, &split(&bytes, &cuts)), &whole);
+            let bytewise: Vec<Vec<u8>> = bytes.iter().map(|b| vec![*b]).collect();
+            prop_assert_eq!(&decode_pieces(MAX, &bytewise), &whole);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_nor_grow_past_the_cap(
+            bytes in prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..300),
+                "(data|event|id|retry|:| |x|é|\r|\n){0,80}".prop_map(String::into_bytes),
+            ],
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+            max in 0..80usize,
+        ) {
+            let pieces = split(&bytes, &cuts);
+            let mut decoder = Decoder::new(max);
+            let mut split_events = Vec::new();
+            'pieces: for piece in &pieces {
+                let mut rest = piece.as_slice();
+                while !rest.is_empty() {
+                    let (used, done) = decoder.decode(rest);
+                    prop_assert!(used > 0 && used <= rest.len());
+                    rest = &rest[used..];
+                    prop_assert!(decoder.line.capacity() <= max, "line {}", decoder.line.capacity());
+                    prop_assert!(decoder.data.capacity() <= max, "data {}", decoder.data.capacity());
+                    prop_assert!(decoder.name.len() + decoder.data.len() <= max);
+                    prop_assert!(decoder.last_id.len() <= max);
+                    match done {
+                        Some(Err(e)) => {
+                            split_events.push(Err(e));
+                            break 'pieces;
+                        }
+                        Some(Ok(())) => {
+                            let event = decoder.event();
+                            prop_assert!(event.data.len() <= max);
+                            split_events.push(Ok(Owned::from(event)));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            prop_assert_eq!(split_events, decode_all(max, &[&bytes]));
+        }
+    }
+}

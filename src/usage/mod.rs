@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use crate::client::FreddyClient;
 use crate::error::Error;
+use crate::key::Scrubber;
 use crate::wire::path_segment;
 pub use types::{
     ApiKeyLimitUsage, ApiKeyUsage, ApiKeyUsageSummary, DailyApiKeyUsage, DailyUsage, LimitLevel,
@@ -145,8 +146,10 @@ impl Usage<'_> {
 
 impl fmt::Debug for Usage<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // An organisation id holding the key is refused by every call; shown without it here.
+        let org_id = Scrubber::new(&self.client.api_key()).scrub(&self.org_id);
         f.debug_struct("Usage")
-            .field("org_id", &self.org_id)
+            .field("org_id", &org_id)
             .finish_non_exhaustive()
     }
 }

@@ -59,3 +59,48 @@ pub fn leaked_windows(key: &str, text: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// Everything a caller can print of an error: `{}`, `{:?}` and `{:#?}` of it and of every error
+/// down its `source()` chain.
+pub fn error_text(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        text.push_str(&format!("{e}\n{e:?}\n{e:#?}\n"));
+        next = e.source();
+    }
+    text
+}
+
+/// `{:?}` and `{:#?}` of a value.
+pub fn debug_text(value: &dyn std::fmt::Debug) -> String {
+    format!("{value:?}\n{value:#?}\n")
+}
+
+/// Panics, naming what leaked, if `text` holds any 8-character run of `key`'s secret part.
+#[track_caller]
+pub fn assert_no_leak(key: &str, text: &str) {
+    let leaked = leaked_windows(key, text);
+    assert!(leaked.is_empty(), "leaked {leaked:?} in:\n{text}");
+}
+
+/// A loopback server for one connection: reads the request head, writes `answer` as it is
+/// (status line included) and closes. Returns the base URL and the server's thread.
+pub fn answer_once(answer: Vec<u8>) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("bound"));
+    let server = std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut reader = BufReader::new(&stream);
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+            line.clear();
+        }
+        let _ = stream.write_all(&answer);
+    });
+    (url, server)
+}

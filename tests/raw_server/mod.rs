@@ -145,6 +145,12 @@ impl Conn {
         self.stream.flush()
     }
 
+    /// Writes bytes as they are, for answers that break HTTP on purpose.
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.stream.write_all(bytes)?;
+        self.stream.flush()
+    }
+
     /// Ends a chunked body properly.
     pub fn end_chunks(&mut self) {
         self.stream.write_all(b"0\r\n\r\n").unwrap();
