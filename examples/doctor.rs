@@ -5,18 +5,18 @@
 
 use std::process::ExitCode;
 
-use freddy::doctor::{self, CheckKind, DoctorOptions, Status};
+use freddy::doctor::{self, CheckKind, DoctorOptions, Outcome};
 
 fn main() -> ExitCode {
     let mut options = DoctorOptions::new();
     if let Some(base_url) = std::env::args().nth(1) {
-        options = options.base_url(base_url);
+        options = options.base_url(&base_url);
     }
     let report = doctor::run(&options);
     print!("{report}");
 
     // The same findings, typed.
-    if report.check(CheckKind::LiveCall).map(|c| c.status()) == Some(Status::Pass) {
+    if report.check(CheckKind::LiveCall).map(|c| c.outcome()) == Some(Outcome::Pass) {
         if let Some(limit) = report.rate_limit() {
             println!(
                 "(typed: {} of {} requests left)",

@@ -77,7 +77,7 @@ mod error;
 mod key;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod models;
+pub mod models;
 mod rate_limit;
 pub mod responses;
 pub mod usage;

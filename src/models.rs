@@ -1,7 +1,7 @@
 //! The model catalogue (`GET v1/models`) and the liveness check (`GET v1/health/`).
 //!
 //! Fields the official SDK types are typed; a missing one takes its default, and fields this
-//! crate does not know are kept in `other`.
+//! crate does not know are kept in `extra`.
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -18,9 +18,9 @@ pub struct ModelList {
     pub models: Vec<Model>,
     /// How many models match, when the server says.
     pub total_count: Option<u64>,
-    /// Any other fields.
+    /// Fields this crate does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: Map<String, Value>,
 }
 
 /// One model of the catalogue.
@@ -52,9 +52,9 @@ pub struct Model {
     pub availability_status: Option<String>,
     /// Pricing, when asked for (`?include_pricing=true`).
     pub pricing: Option<Value>,
-    /// Any other fields.
+    /// Fields this crate does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: Map<String, Value>,
 }
 
 /// The answer of [`FreddyClient::health`]: `{"status"}`.
@@ -64,9 +64,9 @@ pub struct Model {
 pub struct Health {
     /// The service's status as it reports it; the values are not documented.
     pub status: String,
-    /// Any other fields.
+    /// Fields this crate does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: Map<String, Value>,
 }
 
 /// `null` reads as an empty list, like an absent field.

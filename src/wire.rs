@@ -46,7 +46,8 @@ pub(crate) fn path_segment<'a>(
     }
     if id.parse::<ApiKey>().is_ok() || Scrubber::new(&client.api_key()).leaks(id) {
         return refuse(
-            "looks like an API key itself; pass the key's id (`ApiKeyInfo::id`): a key never goes into a URL"
+            "looks like an API key itself; pass the key's id (`ApiKeyInfo::id`): \
+             a key never goes into a URL"
                 .to_owned(),
         );
     }

@@ -128,6 +128,62 @@ fn pages_walks_every_page_then_stops() {
 }
 
 #[test]
+fn pages_go_on_past_a_page_the_server_cut_short() {
+    let mut server = Server::new();
+    // Asked for 100, the server caps pages at 2 and says so on one answer but not the other.
+    let first = server
+        .mock("GET", format!("{KEYS}?page=1&page_size=100").as_str())
+        .with_body(json!({"keys": [info("a"), info("b")], "page_size": 2}).to_string())
+        .create();
+    let second = server
+        .mock("GET", format!("{KEYS}?page=2&page_size=100").as_str())
+        .with_body(json!({"keys": [info("c"), info("d")]}).to_string())
+        .create();
+    let third = server
+        .mock("GET", format!("{KEYS}?page=3&page_size=100").as_str())
+        .with_body(json!({"keys": [info("e")], "pageSize": 2}).to_string())
+        .create();
+    let fourth = server
+        .mock("GET", format!("{KEYS}?page=4&page_size=100").as_str())
+        .expect(0)
+        .create();
+    let client = common::client(&server.url());
+    let ids: Vec<String> = client
+        .api_keys("org_1")
+        .list_all()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    for mock in [first, second, third, fourth] {
+        mock.assert();
+    }
+}
+
+#[test]
+fn pages_stop_at_an_empty_page_when_the_server_gives_no_sizes() {
+    let mut server = Server::new();
+    let first = server
+        .mock("GET", format!("{KEYS}?page=1&page_size=5").as_str())
+        .with_body(json!({"keys": [info("a")]}).to_string())
+        .create();
+    let second = server
+        .mock("GET", format!("{KEYS}?page=2&page_size=5").as_str())
+        .with_body(json!({"keys": []}).to_string())
+        .create();
+    let client = common::client(&server.url());
+    let pages: Vec<_> = client
+        .api_keys("org_1")
+        .pages(5)
+        .map(|page| page.unwrap().keys.len())
+        .collect();
+    assert_eq!(pages, [1, 0]);
+    first.assert();
+    second.assert();
+}
+
+#[test]
 fn pages_stop_when_the_server_ignores_the_page_number() {
     let mut server = Server::new();
     let same = server

@@ -188,3 +188,20 @@ fn a_bad_argument_is_a_usage_error() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("usage: freddy-doctor"), "{text}");
 }
+
+#[test]
+fn a_key_pasted_into_the_base_url_is_not_printed() {
+    let mut server = Server::new();
+    let key = common::key();
+    let base_url = format!("{}/{key}", server.url());
+    let never = server.mock("GET", mockito::Matcher::Any).expect(0).create();
+    // `run` fails the test if any part of the key is in what the doctor printed.
+    let (code, text) = doctor(Some(&key), &base_url);
+    never.assert();
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(&format!("against {}/ak_[REDACTED]\n", server.url())),
+        "{text}"
+    );
+    assert!(text.contains("the base URL is not usable"), "{text}");
+}

@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use freddy::doctor::{self, CheckKind, DoctorOptions, Status};
+use freddy::doctor::{self, CheckKind, DoctorOptions, Outcome};
 use freddy::{Error, KeyError};
 use mockito::Server;
 
@@ -26,20 +26,20 @@ fn a_refused_key_gives_typed_findings() {
         .with_header("x-ratelimit-reset", "4102444800")
         .with_body(r#"{"error": {"code": "INVALID_API_KEY", "message": "expired"}}"#)
         .create();
-    let report = doctor::run(&options(&server.url()).api_key(&common::key()));
+    let report = doctor::run(&options(&server.url()).api_key(common::key()));
     assert!(!report.is_ok());
-    let statuses: Vec<_> = report
+    let outcomes: Vec<_> = report
         .checks()
         .iter()
-        .map(|c| (c.kind(), c.status()))
+        .map(|c| (c.kind(), c.outcome()))
         .collect();
     assert_eq!(
-        statuses,
+        outcomes,
         [
-            (CheckKind::KeySet, Status::Pass),
-            (CheckKind::KeyFormat, Status::Pass),
-            (CheckKind::LiveCall, Status::Fail),
-            (CheckKind::RateLimit, Status::Pass),
+            (CheckKind::KeySet, Outcome::Pass),
+            (CheckKind::KeyFormat, Outcome::Pass),
+            (CheckKind::LiveCall, Outcome::Fail),
+            (CheckKind::RateLimit, Outcome::Pass),
         ]
     );
     let Some(Error::Unauthorized(api)) = report.error() else {
@@ -49,7 +49,7 @@ fn a_refused_key_gives_typed_findings() {
     assert_eq!(report.rate_limit().map(|r| r.remaining), Some(99));
     let text = format!(
         "{report}{report:?}{:?}",
-        options(&server.url()).api_key(&common::key())
+        options(&server.url()).api_key(common::key())
     );
     assert_eq!(
         common::leaked_windows(&common::key(), &text),
@@ -66,8 +66,8 @@ fn a_malformed_key_is_typed_and_nothing_is_sent() {
     mock.assert();
     assert_eq!(report.key_error(), Some(KeyError::WrongLength { len: 30 }));
     assert_eq!(
-        report.check(CheckKind::LiveCall).unwrap().status(),
-        Status::Skip
+        report.check(CheckKind::LiveCall).unwrap().outcome(),
+        Outcome::Skip
     );
     assert!(report.error().is_none());
     assert_eq!(

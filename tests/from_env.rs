@@ -119,4 +119,23 @@ fn from_env_reads_the_key_and_base_url_and_names_the_variable_at_fault() {
         "a base URL alone is not enough: {err:?}"
     );
     std::env::remove_var(URL_VAR);
+
+    // A key that is not valid Unicode is unusable, not missing.
+    #[cfg(unix)]
+    {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+
+        let key = common::fake_key(3);
+        let mut bytes = key.clone().into_bytes();
+        bytes[20] = 0xff;
+        std::env::set_var(KEY_VAR, OsStr::from_bytes(&bytes));
+        assert_env_error(&key, KEY_VAR, |cause| {
+            matches!(
+                cause,
+                Error::InvalidApiKey(freddy::KeyError::BadCharacter { position: 20 })
+            )
+        });
+        std::env::remove_var(KEY_VAR);
+    }
 }

@@ -12,7 +12,7 @@ fn health_asks_the_path_with_its_trailing_slash() {
         .create();
     let health = common::client(&server.url()).health().unwrap();
     assert_eq!(health.status, "healthy");
-    assert_eq!(health.other["version"], "1.2");
+    assert_eq!(health.extra["version"], "1.2");
     mock.assert();
 }
 

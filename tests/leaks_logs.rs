@@ -97,7 +97,7 @@ fn fail_in_every_way(key: &str) {
         .models()
         .unwrap_err();
     let options = DoctorOptions::new()
-        .base_url(server.url())
+        .base_url(&server.url())
         .timeout(Duration::from_secs(5))
         .api_key(key);
     assert!(!doctor::run(&options).is_ok());

@@ -21,7 +21,7 @@ fn models_are_typed_and_keep_what_is_not() {
         .create();
     let list = common::client(&server.url()).models().unwrap();
     assert_eq!(list.total_count, Some(2));
-    assert_eq!(list.other["page"], 1);
+    assert_eq!(list.extra["page"], 1);
     let gpt = &list.models[0];
     assert_eq!(
         (gpt.id.as_str(), gpt.key.as_str(), gpt.name.as_str()),
@@ -34,7 +34,7 @@ fn models_are_typed_and_keep_what_is_not() {
         gpt.availability_status.as_deref(),
         Some("general_availability")
     );
-    assert_eq!(gpt.other["badge"], "recommended");
+    assert_eq!(gpt.extra["badge"], "recommended");
     let claude = &list.models[1];
     assert!(claude.capabilities.is_empty());
     assert_eq!(claude.provider, None);

@@ -24,7 +24,7 @@ fn cancel_posts_without_a_body_and_reads_the_answer() {
     assert_eq!(cancelled.elapsed_seconds, 7.5);
     assert!(!cancelled.user_message_deleted && !cancelled.assistant_response_deleted);
     assert_eq!(cancelled.partial_content_saved, Some(true));
-    assert_eq!(cancelled.other["note"], "extra");
+    assert_eq!(cancelled.extra["note"], "extra");
     mock.assert();
 }
 

@@ -25,7 +25,7 @@ fn output_modes_are_listed() {
     assert_eq!(names, [("text", true), ("plain", false)]);
     assert_eq!(modes[0].description.as_deref(), Some("Markdown"));
     assert_eq!(modes[1].description, None);
-    assert_eq!(modes[1].other["beta"], true);
+    assert_eq!(modes[1].extra["beta"], true);
     mock.assert();
 }
 

@@ -23,6 +23,7 @@
 //! held in a `String` and never appears in the JSON kept in `extra` (a run of it quoted
 //! elsewhere in the answer reads `[REDACTED]`).
 
+mod secret_body;
 mod sieve;
 mod types;
 
@@ -32,7 +33,8 @@ use std::iter::FusedIterator;
 use http::Method;
 use serde::de::DeserializeOwned;
 
-use crate::client::{transport, FreddyClient};
+use crate::client::transport::to_json;
+use crate::client::FreddyClient;
 use crate::error::{DecodeError, Error};
 use crate::key::{ApiKey, Scrubber};
 use crate::wire::path_segment;
@@ -220,7 +222,7 @@ impl<'c> ApiKeys<'c> {
             .client
             .execute(method, endpoint, body.as_deref(), false)?;
         let limit = self.client.settings().max_response_bytes;
-        let bytes = transport::read_secret_body(response, limit, &key)?;
+        let bytes = secret_body::read(response, limit, &key)?;
         sieve::sift(&bytes)
     }
 }
@@ -238,8 +240,10 @@ impl fmt::Debug for ApiKeys<'_> {
 /// The pages of an organisation's keys, from [`ApiKeys::pages`].
 ///
 /// Stops after the last page: when a page is empty, when `total` keys have been seen, or (when
-/// the API gives no total) after a page with fewer keys than asked for. A server that ignores
-/// the page number and repeats a page ends the iteration too, instead of looping forever.
+/// the API gives no total) after a page with fewer keys than the page size the API reports
+/// using. A server that reports neither is asked for pages until one is empty. A server that
+/// ignores the page number and repeats a page ends the iteration too, instead of looping
+/// forever.
 pub struct ApiKeyPages<'c> {
     keys: ApiKeys<'c>,
     page_size: u32,
@@ -262,9 +266,13 @@ impl Iterator for ApiKeyPages<'_> {
             return None;
         }
         self.fetched += page.keys.len() as u64;
-        let more = match page.total {
-            Some(total) => self.fetched < total,
-            None => page.keys.len() >= self.page_size as usize,
+        // Without a total, a short page is the last only if it is short of the page size the
+        // server used: a server may cap the size asked for. When it says nothing, only an
+        // empty page proves the end.
+        let more = match (page.total, page.page_size) {
+            (Some(total), _) => self.fetched < total,
+            (None, Some(size)) => page.keys.len() as u64 >= size,
+            (None, None) => true,
         };
         if more && !page.keys.is_empty() {
             self.next = number.checked_add(1);
@@ -286,13 +294,9 @@ impl fmt::Debug for ApiKeyPages<'_> {
     }
 }
 
-fn to_json<B: serde::Serialize>(body: &B) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body)
-        .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
-}
-
 fn no_key_in_answer() -> Error {
     Error::Decode(DecodeError::new(
-        "the answer has no `key`: the key may exist without its secret; list the keys to find and delete it",
+        "the answer has no `key`: the key may exist without its secret; \
+         list the keys to find and delete it",
     ))
 }

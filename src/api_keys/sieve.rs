@@ -1,10 +1,11 @@
 //! Reads an API-key response into JSON with every plaintext key taken out.
 //!
 //! A string under a field named `key` (outside `metadata`, which is the caller's own data) is a
-//! plaintext API key (create and rotate return one, once). It is read straight from the response buffer as a borrowed `&str` and stored as an
-//! [`ApiKey`] (its own exact-size, zeroizing buffer); it never becomes a `String` or a
-//! `serde_json::Value`, and the field is dropped from the JSON the caller gets to see. A `key`
-//! that holds an object (the key's description in action responses) is kept as it is.
+//! plaintext API key (create and rotate return one, once). It is read straight from the
+//! response buffer as a borrowed `&str` and stored as an [`ApiKey`] (its own exact-size,
+//! zeroizing buffer); it never becomes a `String` or a `serde_json::Value`, and the field is
+//! dropped from the JSON the caller gets to see. A `key` that holds an object (the key's
+//! description in action responses) is kept as it is.
 
 use std::fmt;
 
@@ -67,7 +68,8 @@ pub(crate) fn sift(bytes: &[u8]) -> Result<Sifted, Error> {
     de.end().map_err(decode)?;
     if unusable {
         return Err(Error::Decode(DecodeError::new(
-            "the API returned a key with characters an X-API-Key header cannot carry; it was not kept",
+            "the API returned a key with characters an X-API-Key header cannot carry; \
+             it was not kept",
         )));
     }
     Ok(sifted)
@@ -190,7 +192,8 @@ mod tests {
     #[test]
     fn keys_are_taken_out_at_any_depth_and_objects_under_key_stay() {
         let body = format!(
-            r#"{{"success": true, "new_key": {{"id": "k2", "key": "{DOC_KEY}", "metadata": {{"key": "v"}}}},
+            r#"{{"success": true,
+                "new_key": {{"id": "k2", "key": "{DOC_KEY}", "metadata": {{"key": "v"}}}},
                 "action": {{"key": {{"id": "k1"}}}}, "list": [{{"key": "{DOC_KEY}"}}]}}"#
         );
         let mut sifted = sift(body.as_bytes()).unwrap();

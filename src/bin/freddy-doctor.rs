@@ -68,7 +68,7 @@ fn options(
                 .unwrap_or_else(|| Err(format!("{name} needs a value"))),
         };
         match name.as_str() {
-            "--base-url" => options = options.base_url(value()?),
+            "--base-url" => options = options.base_url(&value()?),
             "--timeout" => {
                 let raw = value()?;
                 let seconds: f64 = raw

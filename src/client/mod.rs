@@ -1,26 +1,27 @@
 //! [`FreddyClient`]: the key, the connection pool and the call helpers every API area uses.
 
 mod builder;
+pub(crate) mod env;
 mod retry;
 pub(crate) mod transport;
 pub(crate) mod url;
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime};
 
 use http::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ureq::{Agent, Body};
-use zeroize::Zeroizing;
 
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 
 use crate::error::Error;
-use crate::key::{ApiKey, Scrubber};
+use crate::key::{ApiKey, KeyError, Scrubber};
 use crate::rate_limit::RateLimit;
+use env::{EnvValue, BASE_URL_VARIABLE, KEY_VARIABLE};
 use retry::MAX_WAIT;
 use transport::{Exchange, Failure};
 use url::BaseUrl;
@@ -76,39 +77,38 @@ impl FreddyClient {
 
     /// A client configured from the environment: the key from `FREDDY_API_KEY` (required; an
     /// empty value counts as missing) and, when set, the base URL from `FREDDY_BASE_URL`.
+    /// Whitespace around either value is ignored.
     ///
-    /// A missing key is [`Error::MissingApiKey`]; an unusable value is [`Error::Env`] naming the
-    /// variable, with the reason as its source.
+    /// A missing key is [`Error::MissingApiKey`]; an unusable value (one that is not valid
+    /// Unicode included) is [`Error::Env`] naming the variable, with the reason as its source.
     pub fn from_env() -> Result<FreddyClient, Error> {
-        const KEY_VAR: &str = "FREDDY_API_KEY";
-        const URL_VAR: &str = "FREDDY_BASE_URL";
         let env_error = |variable, source| Error::Env {
             variable,
             source: Box::new(source),
         };
-        // The process environment keeps its own copy; ours is wiped when dropped.
-        let raw = Zeroizing::new(std::env::var(KEY_VAR).unwrap_or_default());
-        if raw.trim().is_empty() {
-            return Err(Error::MissingApiKey);
+        let key = match env::read(KEY_VARIABLE) {
+            EnvValue::Set(raw) => raw.parse::<ApiKey>(),
+            // Never a valid key (`�` is no ASCII letter); parsed to say where it goes wrong.
+            EnvValue::NotUnicode(lossy) => Err(lossy
+                .parse::<ApiKey>()
+                .err()
+                .unwrap_or(KeyError::BadCharacter { position: 0 })),
+            EnvValue::Unset | EnvValue::Blank => return Err(Error::MissingApiKey),
         }
-        let key: ApiKey = raw
-            .parse()
-            .map_err(|e| env_error(KEY_VAR, Error::InvalidApiKey(e)))?;
-        let mut builder = FreddyClient::builder();
-        match std::env::var(URL_VAR) {
-            Ok(url) if !url.trim().is_empty() => {
-                BaseUrl::parse_for(url.trim(), &key).map_err(|e| env_error(URL_VAR, e))?;
-                builder = builder.base_url(url.trim());
-            }
-            Ok(_) | Err(std::env::VarError::NotPresent) => {}
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(env_error(
-                    URL_VAR,
-                    Error::InvalidBaseUrl("it is not valid Unicode".to_owned()),
-                ));
-            }
+        .map_err(|e| env_error(KEY_VARIABLE, Error::InvalidApiKey(e)))?;
+        let builder = FreddyClient::builder().key(key);
+        match env::read(BASE_URL_VARIABLE) {
+            EnvValue::Unset | EnvValue::Blank => builder.build(),
+            // The only `InvalidBaseUrl` the build can give: blame the variable.
+            EnvValue::Set(url) => builder.base_url(&url).build().map_err(|e| match e {
+                Error::InvalidBaseUrl(_) => env_error(BASE_URL_VARIABLE, e),
+                e => e,
+            }),
+            EnvValue::NotUnicode(_) => Err(env_error(
+                BASE_URL_VARIABLE,
+                Error::InvalidBaseUrl("it is not valid Unicode".to_owned()),
+            )),
         }
-        builder.key(key).build()
     }
 
     /// A builder for every setting.
@@ -148,7 +148,7 @@ impl FreddyClient {
         endpoint: &str,
         body: &B,
     ) -> Result<T, Error> {
-        self.call(Method::POST, endpoint, Some(to_json(body)?))
+        self.call(Method::POST, endpoint, Some(transport::to_json(body)?))
     }
 
     /// POST with no body and parse the JSON answer as `T`.
@@ -162,7 +162,7 @@ impl FreddyClient {
         endpoint: &str,
         body: &B,
     ) -> Result<T, Error> {
-        self.call(Method::PATCH, endpoint, Some(to_json(body)?))
+        self.call(Method::PATCH, endpoint, Some(transport::to_json(body)?))
     }
 
     /// PUT `body` as JSON and parse the JSON answer as `T`.
@@ -171,7 +171,7 @@ impl FreddyClient {
         endpoint: &str,
         body: &B,
     ) -> Result<T, Error> {
-        self.call(Method::PUT, endpoint, Some(to_json(body)?))
+        self.call(Method::PUT, endpoint, Some(transport::to_json(body)?))
     }
 
     /// DELETE an endpoint and parse the JSON answer as `T`.
@@ -181,11 +181,7 @@ impl FreddyClient {
 
     /// The rate limit reported by the latest response that carried the headers, from any clone.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        *self
-            .inner
-            .rate_limit
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        *lock(&self.inner.rate_limit)
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -200,24 +196,13 @@ impl FreddyClient {
     /// started with; the old key's bytes are zeroized when its last use ends. The lock is held
     /// only to swap the handle, never during I/O.
     pub fn set_api_key(&self, key: ApiKey) {
-        let old = std::mem::replace(
-            &mut *self
-                .inner
-                .key
-                .write()
-                .unwrap_or_else(PoisonError::into_inner),
-            key,
-        );
+        let old = std::mem::replace(&mut *write(&self.inner.key), key);
         drop(old); // outside the lock: wiping is the last holder's job, not ours to wait on
     }
 
     /// The key requests currently use (a shared handle, not a copy of the bytes).
     pub fn api_key(&self) -> ApiKey {
-        self.inner
-            .key
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        read(&self.inner.key).clone()
     }
 
     pub(crate) fn settings(&self) -> &Settings {
@@ -299,11 +284,7 @@ impl FreddyClient {
 
     fn note_rate_limit(&self, response: &Response<Body>) {
         if let Some(limit) = RateLimit::from_headers(response.headers()) {
-            *self
-                .inner
-                .rate_limit
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(limit);
+            *lock(&self.inner.rate_limit) = Some(limit);
         }
     }
 
@@ -337,9 +318,19 @@ const _: fn() = || {
     shareable::<FreddyClient>();
 };
 
-fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body)
-        .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
+// The locks below guard values that are replaced whole, never left half-written, so one
+// poisoned by a panic elsewhere still holds a usable value.
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl fmt::Debug for FreddyClient {

@@ -7,8 +7,8 @@ use std::time::Duration;
 use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use http::{HeaderName, HeaderValue, Method, Response, Uri};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use ureq::{Agent, Body};
-use zeroize::Zeroizing;
 
 use super::retry::Sent;
 use super::url::{BaseUrl, Origin};
@@ -286,13 +286,7 @@ pub(crate) fn read_body(
     limit: u64,
     key: &ApiKey,
 ) -> Result<Vec<u8>, Error> {
-    let declared = response
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return Err(Error::ResponseTooLarge { limit });
-    }
+    declared_length(&response, limit)?;
     response
         .into_body()
         .into_with_config()
@@ -301,47 +295,22 @@ pub(crate) fn read_body(
         .map_err(|e| classify(e, key).error)
 }
 
-/// Like [`read_body`], for a body that holds a secret (a newly created API key): every buffer
-/// the bytes pass through is zeroized when dropped. `read_to_vec` grows its `Vec` by
-/// reallocation, which frees earlier copies unwiped; here each growth copies into a fresh
-/// zeroizing buffer and wipes the old one.
-pub(crate) fn read_secret_body(
-    response: Response<Body>,
-    limit: u64,
-    key: &ApiKey,
-) -> Result<Zeroizing<Vec<u8>>, Error> {
-    const CHUNK: usize = 8 * 1024;
+/// The body's declared `Content-Length`; one over `limit` is refused before reading.
+pub(crate) fn declared_length(response: &Response<Body>, limit: u64) -> Result<Option<u64>, Error> {
     let declared = response
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return Err(Error::ResponseTooLarge { limit });
+    match declared {
+        Some(len) if len > limit => Err(Error::ResponseTooLarge { limit }),
+        declared => Ok(declared),
     }
-    let capacity = declared.unwrap_or(CHUNK as u64).min(limit) as usize;
-    let mut body = Zeroizing::new(Vec::with_capacity(capacity));
-    let mut chunk = Zeroizing::new([0u8; CHUNK]);
-    let mut reader = response
-        .into_body()
-        .into_with_config()
-        .limit(limit)
-        .reader();
-    loop {
-        let n = match reader.read(&mut chunk[..]) {
-            Ok(0) => return Ok(body),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(classify(ureq::Error::from(e), key).error),
-        };
-        if body.len() + n > body.capacity() {
-            let mut bigger = Zeroizing::new(Vec::with_capacity(
-                (body.capacity() * 2).max(body.len() + n),
-            ));
-            bigger.extend_from_slice(&body);
-            body = bigger;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
+}
+
+/// Serializes a request body.
+pub(crate) fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body)
+        .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized as JSON: {e}")))
 }
 
 /// Parses a body as `T`; an empty (or all-whitespace) body is JSON `null`.

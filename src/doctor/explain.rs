@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{Check, CheckKind, Status, KEY_VARIABLE};
+use super::{Check, CheckKind, Outcome, KEY_VARIABLE};
 use crate::error::{ApiError, Error};
 use crate::key::KeyError;
 use crate::rate_limit::RateLimit;
@@ -13,27 +13,34 @@ use crate::wire::describe_char;
 /// The mask shows at most this many characters.
 const MASK_CHARS: usize = 120;
 
-const REISSUE: &str =
-    "Copy the key again from the Hub (Settings → API Keys). A key is shown only once: if it \
-                       is lost, create a new one there.";
-const PLANS: &str =
-    "API keys are limited per minute by plan: Standard 100 requests/minute, Premium 1,000 \
-                     requests/minute, Enterprise custom limits.";
-const PACING: &str =
-    "In code, `ClientBuilder::pace_requests(true)` waits for the reset instead of collecting a \
-                      429.";
+const REISSUE: &str = concat!(
+    "Copy the key again from the Hub (Settings → API Keys). ",
+    "A key is shown only once: if it is lost, create a new one there.",
+);
+const PLANS: &str = concat!(
+    "API keys are limited per minute by plan: Standard 100 requests/minute, ",
+    "Premium 1,000 requests/minute, Enterprise custom limits.",
+);
+const PACING: &str = concat!(
+    "In code, `ClientBuilder::pace_requests(true)` waits for the reset ",
+    "instead of collecting a 429.",
+);
 
 /// A finding of the live call.
 pub(super) struct Found {
-    pub(super) status: Status,
+    pub(super) outcome: Outcome,
     pub(super) summary: String,
     pub(super) details: Vec<String>,
 }
 
 pub(super) fn how_to_set_the_key() -> Vec<String> {
     vec![
-        "Create a key in Freddy (Settings → API Keys → Create New API Key) and copy it at once.".to_owned(),
-        format!("Store it in the environment, not in code: export {KEY_VARIABLE}=ak_... (or a line in a .env file)."),
+        "Create a key in Freddy (Settings → API Keys → Create New API Key) and copy it at once."
+            .to_owned(),
+        format!(
+            "Store it in the environment, not in code: export {KEY_VARIABLE}=ak_... \
+             (or a line in a .env file)."
+        ),
     ]
 }
 
@@ -47,8 +54,8 @@ pub(super) fn key_format(key: &str, error: KeyError) -> Vec<String> {
                 .nth(position)
                 .map_or_else(|| "a bad character".to_owned(), describe_char);
             out.push(format!(
-                "It is {what}: after `ak_` a key has only ASCII letters and digits. Here is where, with the key \
-                 hidden:"
+                "It is {what}: after `ak_` a key has only ASCII letters and digits. \
+                 Here is where, with the key hidden:"
             ));
             out.push(format!("  {}", mask(key, position)));
             if key.chars().nth(position).is_some_and(char::is_whitespace) {
@@ -61,7 +68,8 @@ pub(super) fn key_format(key: &str, error: KeyError) -> Vec<String> {
         KeyError::MissingPrefix => {
             if key.starts_with(['"', '\'']) {
                 out.push(format!(
-                    "The value starts with a quote: remove the quotes around the key ({KEY_VARIABLE}=ak_...)."
+                    "The value starts with a quote: remove the quotes around the key \
+                     ({KEY_VARIABLE}=ak_...)."
                 ));
             } else if key.to_ascii_lowercase().starts_with("bearer ") {
                 out.push(
@@ -79,8 +87,8 @@ pub(super) fn key_format(key: &str, error: KeyError) -> Vec<String> {
         }
         KeyError::WrongLength { .. } => {
             out.push(
-                "A key has `ak_` and 39 letters and digits, 42 characters (43 in the documentation's example). Was \
-                 it cut short, or pasted twice?"
+                "A key has `ak_` and 39 letters and digits, 42 characters (43 in the \
+                 documentation's example). Was it cut short, or pasted twice?"
                     .to_owned(),
             );
         }
@@ -110,69 +118,80 @@ fn mask(key: &str, position: usize) -> String {
 }
 
 pub(super) fn accepted(models: &Value) -> Check {
+    const ACCEPTED: &str = "GET /v1/models with the X-API-Key header: the API accepted the key";
     let count = models.get("models").and_then(Value::as_array).map(Vec::len);
     let summary = match count {
-        Some(n) => format!("GET /v1/models with the X-API-Key header: the API accepted the key ({n} models available)"),
-        None => "GET /v1/models with the X-API-Key header: the API accepted the key".to_owned(),
+        Some(n) => format!("{ACCEPTED} ({n} models available)"),
+        None => ACCEPTED.to_owned(),
     };
-    Check::new(CheckKind::LiveCall, Status::Pass, summary)
+    Check::new(CheckKind::LiveCall, Outcome::Pass, summary)
 }
 
 /// What a failed live call means and what to do.
 pub(super) fn failure(error: &Error, base_url: &str, timeout: Duration) -> Found {
     let curl = format!(
-        "To isolate the issue, try it with cURL: curl -H \"X-API-Key: ${KEY_VARIABLE}\" {}/v1/models",
+        "To isolate the issue, try it with cURL: \
+         curl -H \"X-API-Key: ${KEY_VARIABLE}\" {}/v1/models",
         base_url.trim_end_matches('/')
     );
     let fail = |summary: String, details: Vec<String>| Found {
-        status: Status::Fail,
+        outcome: Outcome::Fail,
         summary,
         details,
     };
     match error {
         Error::Unauthorized(api) => fail(
-            "401 Unauthorized: the API did not accept the key. Authentication failed. Check your API key.".to_owned(),
+            "401 Unauthorized: the API did not accept the key. \
+             Authentication failed. Check your API key."
+                .to_owned(),
             vec![
-                "The documentation names three causes: a missing X-API-Key header, an invalid or expired API key, \
-                 or a malformed API key."
+                "The documentation names three causes: a missing X-API-Key header, \
+                 an invalid or expired API key, or a malformed API key."
                     .to_owned(),
-                "The header was sent and the format is right, so the key is most likely deleted, deactivated, \
-                 paused or expired. Verify in the Hub (Settings → API Keys) that it exists and is active, or \
-                 create a new one."
+                "The header was sent and the format is right, so the key is most likely deleted, \
+                 deactivated, paused or expired. Verify in the Hub (Settings → API Keys) that it \
+                 exists and is active, or create a new one."
                     .to_owned(),
                 api_said(api),
                 curl,
             ],
         ),
         Error::Forbidden(api) => fail(
-            "403 Forbidden: the key is valid but not allowed to do this. Permission denied. Check your account \
-             permissions."
+            "403 Forbidden: the key is valid but not allowed to do this. \
+             Permission denied. Check your account permissions."
                 .to_owned(),
             vec![
-                "The documentation names three causes: the API key doesn't have the required permissions, \
-                 account limitations or restrictions, or the resource's access is denied."
+                "The documentation names three causes: the API key doesn't have the required \
+                 permissions, account limitations or restrictions, or the resource's access is \
+                 denied."
                     .to_owned(),
-                "Check the key's scopes and your account's permissions in the Hub (Settings → API Keys).".to_owned(),
+                "Check the key's scopes and your account's permissions in the Hub \
+                 (Settings → API Keys)."
+                    .to_owned(),
                 api_said(api),
                 curl,
             ],
         ),
         Error::RateLimited(api) => {
             let wait = match api.retry_after() {
-                Some(wait) => format!("Wait {} s before the next request, as the API asked.", whole_seconds(wait)),
+                Some(wait) => format!(
+                    "Wait {} s before the next request, as the API asked.",
+                    whole_seconds(wait)
+                ),
                 None => "Wait for the rate-limit window to reset.".to_owned(),
             };
             Found {
-                status: Status::Warn,
-                summary: "429 Too Many Requests: the key works, but its rate limit is used up".to_owned(),
+                outcome: Outcome::Warn,
+                summary: "429 Too Many Requests: the key works, but its rate limit is used up"
+                    .to_owned(),
                 details: vec![PLANS.to_owned(), wait, PACING.to_owned(), api_said(api)],
             }
         }
         Error::Api(api) if api.status() == 404 => fail(
             format!("404 Not Found: {base_url} has no /v1/models"),
             vec![
-                "Is the base URL the Freddy API? Set it with --base-url or FREDDY_BASE_URL (the default is \
-                 https://api.aitronos.com)."
+                "Is the base URL the Freddy API? Set it with --base-url or FREDDY_BASE_URL \
+                 (the default is https://api.aitronos.com)."
                     .to_owned(),
                 curl,
             ],
@@ -180,48 +199,66 @@ pub(super) fn failure(error: &Error, base_url: &str, timeout: Duration) -> Found
         Error::Api(api) if api.status() >= 500 => fail(
             format!("{}: the API had a problem on its side", status_line(api)),
             vec![
-                "This is not about your key. Try again later; if it persists, contact support and quote the trace \
-                 id."
+                "This is not about your key. Try again later; if it persists, contact support \
+                 and quote the trace id."
                     .to_owned(),
                 api_said(api),
             ],
         ),
         Error::Api(api) => fail(
-            format!("{}: an answer the checklist does not expect", status_line(api)),
+            format!(
+                "{}: an answer the checklist does not expect",
+                status_line(api)
+            ),
             vec![api_said(api), curl],
         ),
         Error::Transport(t) => fail(
             format!("could not reach {base_url}: {t}"),
             vec![
-                "This is a network failure: no answer came from the API, so the key was not checked.".to_owned(),
-                "Check the base URL (--base-url or FREDDY_BASE_URL), your network connection, and any proxy \
-                 (HTTPS_PROXY, ALL_PROXY)."
+                "This is a network failure: no answer came from the API, so the key was not \
+                 checked."
+                    .to_owned(),
+                "Check the base URL (--base-url or FREDDY_BASE_URL), your network connection, \
+                 and any proxy (HTTPS_PROXY, ALL_PROXY)."
                     .to_owned(),
                 curl,
             ],
         ),
         Error::Timeout => fail(
-            format!("no answer from {base_url} within {} s", whole_seconds(timeout)),
+            format!(
+                "no answer from {base_url} within {} s",
+                whole_seconds(timeout)
+            ),
             vec![
-                "This is a network failure: the network, a proxy or a firewall may be holding the request, or the \
-                 API is slow. Try again, or with a longer --timeout."
+                "This is a network failure: the network, a proxy or a firewall may be holding \
+                 the request, or the API is slow. Try again, or with a longer --timeout."
                     .to_owned(),
                 curl,
             ],
         ),
         Error::Redirect { status } => fail(
-            format!("the server redirected the request elsewhere ({status}); the key is not sent there"),
+            format!(
+                "the server redirected the request elsewhere ({status}); the key is not sent there"
+            ),
             vec![
-                "Check the base URL: it should be the API's own address, such as https://api.aitronos.com.".to_owned(),
+                "Check the base URL: it should be the API's own address, such as \
+                 https://api.aitronos.com."
+                    .to_owned(),
             ],
         ),
         Error::InvalidBaseUrl(why) => fail(
             format!("the base URL is not usable: {why}"),
-            vec!["Pass a URL such as https://api.aitronos.com with --base-url or FREDDY_BASE_URL.".to_owned()],
+            vec![
+                "Pass a URL such as https://api.aitronos.com with --base-url or FREDDY_BASE_URL."
+                    .to_owned(),
+            ],
         ),
         other => fail(
             format!("the answer is not what the API sends: {other}"),
-            vec!["Check that the base URL points at the Freddy API.".to_owned(), curl],
+            vec![
+                "Check that the base URL points at the Freddy API.".to_owned(),
+                curl,
+            ],
         ),
     }
 }
@@ -234,7 +271,7 @@ pub(super) fn rate_limit(limit: Option<RateLimit>, answered: bool) -> Check {
         } else {
             "the API did not answer"
         };
-        return Check::new(kind, Status::Skip, why);
+        return Check::new(kind, Outcome::Skip, why);
     };
     let wait = limit.reset_in();
     let resets = if wait.is_zero() {
@@ -245,7 +282,7 @@ pub(super) fn rate_limit(limit: Option<RateLimit>, answered: bool) -> Check {
     if limit.remaining == 0 {
         return Check::new(
             kind,
-            Status::Warn,
+            Outcome::Warn,
             format!(
                 "no requests left of {} in this window; {resets}",
                 limit.limit
@@ -255,7 +292,7 @@ pub(super) fn rate_limit(limit: Option<RateLimit>, answered: bool) -> Check {
     }
     Check::new(
         kind,
-        Status::Pass,
+        Outcome::Pass,
         format!(
             "{} of {} requests left in this window; {resets}",
             limit.remaining, limit.limit

@@ -4,8 +4,9 @@
 //! returns the key (only its `ak_` prefix and positions within it):
 //!
 //! 1. **`FREDDY_API_KEY`**: is it set, and not empty?
-//! 2. **Key format**: `ak_`, then ASCII letters and digits, 42 characters in all; a bad
-//!    character is pointed at by position, the key itself masked.
+//! 2. **Key format**: `ak_`, then ASCII letters and digits, 42 characters in all (43, as in
+//!    the documentation's example, is accepted too); a bad character is pointed at by
+//!    position, the key itself masked.
 //! 3. **Live call**: `GET /v1/models` with the `X-API-Key` header, an endpoint that needs a
 //!    valid key. A 401, 403, 429 or network failure is explained in the documentation's terms.
 //! 4. **Rate limit**: the `X-RateLimit-*` headers of that answer.
@@ -33,15 +34,16 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use crate::client::env::{self, EnvValue};
 use crate::client::{FreddyClient, DEFAULT_BASE_URL};
 use crate::error::Error;
 use crate::key::{ApiKey, KeyError, Scrubber};
 use crate::rate_limit::RateLimit;
 
 /// The variable the key is read from.
-pub const KEY_VARIABLE: &str = "FREDDY_API_KEY";
+pub const KEY_VARIABLE: &str = env::KEY_VARIABLE;
 /// The variable a base URL is read from when none is given.
-pub const BASE_URL_VARIABLE: &str = "FREDDY_BASE_URL";
+pub const BASE_URL_VARIABLE: &str = env::BASE_URL_VARIABLE;
 
 /// What [`run`] checks, and where.
 ///
@@ -66,8 +68,8 @@ impl DoctorOptions {
     }
 
     /// Where to send the live call, instead of `FREDDY_BASE_URL` or the default.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.base_url = Some(url.to_owned());
         self
     }
 
@@ -79,8 +81,8 @@ impl DoctorOptions {
 
     /// Checks this value instead of `FREDDY_API_KEY` (for a tool with its own configuration).
     /// The copy kept here is zeroized when the options are dropped.
-    pub fn api_key(mut self, raw: &str) -> Self {
-        self.key = Some(Zeroizing::new(raw.to_owned()));
+    pub fn api_key(mut self, raw: impl AsRef<str>) -> Self {
+        self.key = Some(Zeroizing::new(raw.as_ref().to_owned()));
         self
     }
 }
@@ -136,7 +138,7 @@ impl CheckKind {
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Status {
+pub enum Outcome {
     /// All is well.
     Pass,
     /// Not broken, but not well either (the rate limit is used up, say).
@@ -147,13 +149,13 @@ pub enum Status {
     Skip,
 }
 
-impl fmt::Display for Status {
+impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Status::Pass => " ok ",
-            Status::Warn => "WARN",
-            Status::Fail => "FAIL",
-            Status::Skip => "skip",
+            Outcome::Pass => " ok ",
+            Outcome::Warn => "WARN",
+            Outcome::Fail => "FAIL",
+            Outcome::Skip => "skip",
         })
     }
 }
@@ -162,16 +164,16 @@ impl fmt::Display for Status {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
     kind: CheckKind,
-    status: Status,
+    outcome: Outcome,
     summary: String,
     details: Vec<String>,
 }
 
 impl Check {
-    fn new(kind: CheckKind, status: Status, summary: impl Into<String>) -> Check {
+    fn new(kind: CheckKind, outcome: Outcome, summary: impl Into<String>) -> Check {
         Check {
             kind,
-            status,
+            outcome,
             summary: summary.into(),
             details: Vec::new(),
         }
@@ -188,8 +190,8 @@ impl Check {
     }
 
     /// How it came out.
-    pub fn status(&self) -> Status {
-        self.status
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
     }
 
     /// One line on what was found.
@@ -208,7 +210,7 @@ impl fmt::Display for Check {
         writeln!(
             f,
             "[{}] {}: {}",
-            self.status,
+            self.outcome,
             self.kind.label(),
             self.summary
         )?;
@@ -246,10 +248,10 @@ impl Report {
     pub fn is_ok(&self) -> bool {
         self.checks
             .iter()
-            .all(|c| matches!(c.status, Status::Pass | Status::Skip))
+            .all(|c| matches!(c.outcome, Outcome::Pass | Outcome::Skip))
     }
 
-    /// The base URL the live call went to.
+    /// The base URL the live call went to, any part of the key in it `[REDACTED]`.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -279,7 +281,7 @@ impl fmt::Display for Report {
         let problems = self
             .checks
             .iter()
-            .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
+            .filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn))
             .count();
         match problems {
             0 => writeln!(f, "All is well."),
@@ -291,15 +293,14 @@ impl fmt::Display for Report {
 
 /// Runs the checklist. Sends at most one request (`GET /v1/models`), with no retries.
 pub fn run(options: &DoctorOptions) -> Report {
-    let base_url = options
-        .base_url
-        .clone()
-        .or_else(|| {
-            std::env::var(BASE_URL_VARIABLE)
-                .ok()
-                .filter(|u| !u.trim().is_empty())
-        })
-        .map_or_else(|| DEFAULT_BASE_URL.to_owned(), |u| u.trim().to_owned());
+    let base_url = match &options.base_url {
+        Some(given) => given.trim().to_owned(),
+        None => match env::read(BASE_URL_VARIABLE) {
+            // A value that is not Unicode is checked as it reads, and refused by the live call.
+            EnvValue::Set(url) | EnvValue::NotUnicode(url) => url.to_string(),
+            EnvValue::Unset | EnvValue::Blank => DEFAULT_BASE_URL.to_owned(),
+        },
+    };
     let mut report = Report {
         base_url,
         checks: Vec::new(),
@@ -341,7 +342,7 @@ pub fn run(options: &DoctorOptions) -> Report {
 }
 
 fn skipped(kind: CheckKind, why: &str) -> Check {
-    Check::new(kind, Status::Skip, why)
+    Check::new(kind, Outcome::Skip, why)
 }
 
 /// The key to check, and whether it is there at all.
@@ -350,47 +351,27 @@ fn key_set(options: &DoctorOptions) -> (Check, Option<Zeroizing<String>>) {
     if let Some(given) = &options.key {
         if given.trim().is_empty() {
             return (
-                Check::new(kind, Status::Fail, "the key given is empty"),
+                Check::new(kind, Outcome::Fail, "the key given is empty"),
                 None,
             );
         }
         return (
-            Check::new(kind, Status::Pass, "a key was given"),
+            Check::new(kind, Outcome::Pass, "a key was given"),
             Some(given.clone()),
         );
     }
-    match std::env::var(KEY_VARIABLE) {
-        Ok(raw) => {
-            let raw = Zeroizing::new(raw);
-            if raw.trim().is_empty() {
-                let check = Check::new(
-                    kind,
-                    Status::Fail,
-                    format!("{KEY_VARIABLE} is set but empty"),
-                )
-                .with_details(explain::how_to_set_the_key());
-                return (check, None);
-            }
-            (
-                Check::new(kind, Status::Pass, format!("{KEY_VARIABLE} is set")),
-                Some(raw),
-            )
+    let summary = match env::read(KEY_VARIABLE) {
+        EnvValue::Set(raw) => {
+            let check = Check::new(kind, Outcome::Pass, format!("{KEY_VARIABLE} is set"));
+            return (check, Some(raw));
         }
-        Err(std::env::VarError::NotPresent) => {
-            let check = Check::new(kind, Status::Fail, format!("{KEY_VARIABLE} is not set"))
-                .with_details(explain::how_to_set_the_key());
-            (check, None)
-        }
-        Err(std::env::VarError::NotUnicode(_)) => {
-            let check = Check::new(
-                kind,
-                Status::Fail,
-                format!("{KEY_VARIABLE} is set but is not valid text (UTF-8)"),
-            )
-            .with_details(explain::how_to_set_the_key());
-            (check, None)
-        }
-    }
+        EnvValue::Blank => format!("{KEY_VARIABLE} is set but empty"),
+        EnvValue::Unset => format!("{KEY_VARIABLE} is not set"),
+        EnvValue::NotUnicode(_) => format!("{KEY_VARIABLE} is set but is not valid text (UTF-8)"),
+    };
+    let check =
+        Check::new(kind, Outcome::Fail, summary).with_details(explain::how_to_set_the_key());
+    (check, None)
 }
 
 fn key_format(raw: &str) -> (Check, Result<ApiKey, KeyError>) {
@@ -400,19 +381,21 @@ fn key_format(raw: &str) -> (Check, Result<ApiKey, KeyError>) {
             let len = key.expose_secret().len();
             let check = Check::new(
                 kind,
-                Status::Pass,
+                Outcome::Pass,
                 format!("starts with `ak_`, then letters and digits only, {len} characters"),
             );
             (check, Ok(key))
         }
         Err(e) => {
-            let check = Check::new(kind, Status::Fail, e.to_string())
+            let check = Check::new(kind, Outcome::Fail, e.to_string())
                 .with_details(explain::key_format(raw.trim(), e));
             (check, Err(e))
         }
     }
 }
 
+/// Calls `GET /v1/models` at `base_url`; everything reported names the scrubbed
+/// `report.base_url` instead.
 fn live_call(key: ApiKey, base_url: &str, timeout: Duration, report: &mut Report) {
     let client = FreddyClient::builder()
         .key(key)
@@ -421,18 +404,21 @@ fn live_call(key: ApiKey, base_url: &str, timeout: Duration, report: &mut Report
         .connect_timeout(timeout)
         .max_retries(0)
         .build();
+    let failed = |e: Error, report: &mut Report| {
+        let found = explain::failure(&e, &report.base_url, timeout);
+        report.checks.push(
+            Check::new(CheckKind::LiveCall, found.outcome, found.summary)
+                .with_details(found.details),
+        );
+        report.error = Some(e);
+    };
     let client = match client {
         Ok(client) => client,
         Err(e) => {
-            let found = explain::failure(&e, &report.base_url, timeout);
-            report.checks.push(
-                Check::new(CheckKind::LiveCall, found.status, found.summary)
-                    .with_details(found.details),
-            );
+            failed(e, report);
             report
                 .checks
                 .push(skipped(CheckKind::RateLimit, "no call was made"));
-            report.error = Some(e);
             return;
         }
     };
@@ -442,13 +428,8 @@ fn live_call(key: ApiKey, base_url: &str, timeout: Duration, report: &mut Report
             true
         }
         Err(e) => {
-            let found = explain::failure(&e, &report.base_url, timeout);
-            report.checks.push(
-                Check::new(CheckKind::LiveCall, found.status, found.summary)
-                    .with_details(found.details),
-            );
             let answered = e.status().is_some();
-            report.error = Some(e);
+            failed(e, report);
             answered
         }
     };

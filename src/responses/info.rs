@@ -1,7 +1,7 @@
 //! The small answers around responses: cancelling, output modes, reasoning levels.
 //!
 //! Fields the official SDK types are typed; a missing one takes its default, and fields this
-//! crate does not know are kept in `other`.
+//! crate does not know are kept in `extra`.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -25,9 +25,9 @@ pub struct Cancellation {
     pub assistant_response_deleted: bool,
     /// Whether the partial answer was saved, when the server says.
     pub partial_content_saved: Option<bool>,
-    /// Any other fields.
+    /// Fields this crate does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: Map<String, Value>,
 }
 
 /// One entry of [`Responses::output_modes`](super::Responses::output_modes).
@@ -41,9 +41,9 @@ pub struct OutputModeInfo {
     pub description: Option<String>,
     /// Whether it is used when none is given.
     pub is_default: bool,
-    /// Any other fields.
+    /// Fields this crate does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: Map<String, Value>,
 }
 
 /// One entry of [`Responses::reasoning_levels`](super::Responses::reasoning_levels).
@@ -57,9 +57,9 @@ pub struct ReasoningLevelInfo {
     pub description: Option<String>,
     /// Whether it is used when none is given.
     pub is_default: bool,
-    /// Any other fields.
+    /// Fields this crate does not model.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub extra: Map<String, Value>,
 }
 
 /// `{"success"?, "output_modes": [...]}`.

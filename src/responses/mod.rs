@@ -45,6 +45,7 @@ pub use stream::{ResponseStream, StreamEvent};
 
 use crate::client::{transport, FreddyClient};
 use crate::error::Error;
+use crate::wire::path_segment;
 
 const ENDPOINT: &str = "model/response";
 
@@ -104,18 +105,18 @@ impl Responses<'_> {
     /// `POST v1/model/response/{thread_id}/cancel`: stops the thread's running stream.
     ///
     /// It is keyed by the **thread** id ([`ModelResponse::thread_id`]), not the response id.
-    /// An id that is empty, starts with `.` or has characters other than ASCII letters, digits,
-    /// `-`, `_`, `.` and `~` is [`Error::InvalidRequest`], and nothing is sent.
+    /// An id that is empty, starts with `.`, has characters other than ASCII letters, digits,
+    /// `-`, `_`, `.` and `~`, or looks like an API key is [`Error::InvalidRequest`], and
+    /// nothing is sent.
     pub fn cancel(&self, thread_id: &str) -> Result<Cancellation, Error> {
-        let plain = |c: char| c.is_ascii_alphanumeric() || "-_.~".contains(c);
-        if thread_id.is_empty() || !thread_id.chars().all(plain) || thread_id.starts_with('.') {
+        let id = path_segment("thread id", thread_id, self.client)?;
+        // Thread ids never start with a dot; one that does is a mix-up, not an id.
+        if id.starts_with('.') {
             return Err(Error::InvalidRequest(
-                "a thread id is ASCII letters, digits, `-`, `_`, `.` and `~`, not starting with `.`"
-                    .to_owned(),
+                "the thread id may not start with `.`".to_owned(),
             ));
         }
-        self.client
-            .post_empty(&format!("{ENDPOINT}/{thread_id}/cancel"))
+        self.client.post_empty(&format!("{ENDPOINT}/{id}/cancel"))
     }
 
     /// `GET v1/model/response/output-modes`: the output modes the API offers.

@@ -33,8 +33,8 @@ use crate::error::Error;
 use crate::key::Scrubber;
 use crate::wire::path_segment;
 pub use types::{
-    ApiKeyLimitStatus, ApiKeyUsage, ApiKeyUsageSummary, DailyApiKeyUsage, DailyUsage, LimitLevel,
-    LimitStatus, LimitsSummary, LimitsUpdated, SpendingLimits, TopApiKeys,
+    ApiKeyLimitUsage, ApiKeyUsage, ApiKeyUsageSummary, DailyApiKeyUsage, DailyUsage, LimitLevel,
+    LimitUsage, LimitsSummary, LimitsUpdated, SpendingLimits, TopApiKeys,
 };
 
 impl FreddyClient {

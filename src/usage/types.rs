@@ -51,13 +51,13 @@ pub struct ApiKeyUsage {
 pub struct SpendingLimits {
     /// The organisation's own limit.
     #[serde(default, alias = "organizationLimits")]
-    pub organization_limits: Option<LimitStatus>,
+    pub organization_limits: Option<LimitUsage>,
     /// The limit on all API-key traffic together.
     #[serde(default, alias = "apiLimits")]
-    pub api_limits: Option<LimitStatus>,
+    pub api_limits: Option<LimitUsage>,
     /// Each key's limit.
     #[serde(default, alias = "apiKeyLimits")]
-    pub api_key_limits: Vec<ApiKeyLimitStatus>,
+    pub api_key_limits: Vec<ApiKeyLimitUsage>,
     /// Counts over all keys.
     #[serde(default)]
     pub summary: Option<LimitsSummary>,
@@ -69,7 +69,7 @@ pub struct SpendingLimits {
 /// One limit and its use this month, in CHF.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct LimitStatus {
+pub struct LimitUsage {
     /// The limit; `None` when there is none.
     #[serde(default, alias = "monthlyLimit", deserialize_with = "lenient_f64")]
     pub monthly_limit: Option<f64>,
@@ -97,7 +97,7 @@ pub struct LimitStatus {
 /// One key's limit and its use this month, in CHF.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ApiKeyLimitStatus {
+pub struct ApiKeyLimitUsage {
     /// The key's id.
     #[serde(default, alias = "apiKeyId", deserialize_with = "lenient_string")]
     pub api_key_id: Option<String>,
